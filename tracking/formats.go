@@ -706,3 +706,29 @@ var formats = []*Format{
 		},
 	},
 }
+
+// AppendGenerate appends a random number of the format, with a correct
+// check digit, to dst. The simulator, the tests and the benchmarks use it.
+func (f *Format) AppendGenerate(r *rand.Rand, dst []byte) []byte { return f.gen(r, dst) }
+
+// Generate returns a random number of the format, with a correct check
+// digit.
+func (f *Format) Generate(r *rand.Rand) string { return string(f.gen(r, nil)) }
+
+// Weak reports whether the format is a bare shape: no check digit and no
+// fixed prefix of two characters or more (DHL eCommerce 14, SF Express
+// legacy 12 …). Such a number is honestly ambiguous.
+func (f *Format) Weak() bool { return f.strength(false) == strengthWeak }
+
+// Owner returns the carrier that issues a number of the format: the
+// format's carrier, or for S10 numbers the postal operator of the country
+// code.
+func (f *Format) Owner(number string) *Carrier {
+	if f.carrier != nil {
+		return f.carrier
+	}
+	if len(number) == 13 {
+		return postalByCountry[number[11:]]
+	}
+	return nil
+}

@@ -1,0 +1,91 @@
+// Command vtr is the Valid Tracking Rate engine: it validates tracking
+// numbers before they are uploaded and (in later subcommands) imports
+// shipments and carrier events, judges packages and serves the API.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
+	code := m.Run(ctx, os.Args[1:])
+	stop()
+	os.Exit(code)
+}
+
+// Main runs one vtr command with its own standard streams, so tests run
+// the real CLI in process.
+type Main struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+}
+
+// usageError is a bad command line: exit status 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// errFound reports that the command ran but found defects (an invalid
+// tracking number, a line a marketplace would reject): exit status 1.
+var errFound = errors.New("defects found")
+
+const usage = `vtr — the Valid Tracking Rate engine
+
+Usage:
+  vtr validate [--carrier CODE] [--json] [NUMBER ...]
+                 validate tracking numbers (from the arguments, or one per
+                 line from standard input)
+  vtr carriers [--json]
+                 list the carriers vtr knows, with their formats
+  vtr help       show this help
+
+Exit status: 0 all good, 1 defects found, 2 usage error, 3 other failure.
+`
+
+// Run executes the command in args and returns the process exit status.
+// Exit statuses are decided here and nowhere else.
+func (m *Main) Run(ctx context.Context, args []string) int {
+	err := m.run(ctx, args)
+	var ue *usageError
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errFound):
+		return 1
+	case errors.As(err, &ue):
+		fmt.Fprintf(m.Stderr, "vtr: %s\nRun 'vtr help' for usage.\n", ue.msg)
+		return 2
+	default:
+		fmt.Fprintf(m.Stderr, "vtr: %s\n", err)
+		return 3
+	}
+}
+
+func (m *Main) run(ctx context.Context, args []string) error {
+	if len(args) == 0 {
+		return usagef("no command given")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "validate":
+		return m.validate(ctx, rest)
+	case "carriers":
+		return m.carriers(rest)
+	case "help", "-h", "--help":
+		_, err := io.WriteString(m.Stdout, usage)
+		return err
+	}
+	return usagef("unknown command %q", cmd)
+}
