@@ -56,8 +56,9 @@ func (r *Result) AppendJSON(dst []byte) []byte {
 	dst = append(dst, '"')
 	start := len(dst)
 	dst = r.AppendMessage(dst)
-	// Messages quote the input's offending character; escape in place if
-	// anything needs it (rare, so the common path copies nothing).
+	// Messages are built from codes, names and normalised numbers, and
+	// quote characters with single quotes, so they need no escaping; the
+	// check is a guard that costs nothing on the common path.
 	if needsEscape(dst[start:]) {
 		msg := string(dst[start:])
 		dst = appendEscaped(dst[:start], msg)
@@ -83,7 +84,7 @@ func AppendJSONString(dst []byte, s string) []byte {
 
 func needsEscape(b []byte) bool {
 	for _, c := range b {
-		if c < 0x20 || c == '"' || c == '\\' || c >= utf8.RuneSelf {
+		if c < 0x20 || c == '"' || c == '\\' {
 			return true
 		}
 	}

@@ -398,9 +398,7 @@ func (f *Format) carrierCode() string { return f.Carrier }
 func appendCharName(dst []byte, s string, i int) []byte {
 	c := s[i]
 	if c >= 0x21 && c < 0x7f {
-		dst = append(dst, '"')
-		dst = append(dst, c)
-		return append(dst, '"')
+		return append(dst, '\'', c, '\'')
 	}
 	if c < 0x80 {
 		dst = append(dst, "control character U+00"...)
