@@ -382,7 +382,7 @@ var formats = []*Format{
 			return append(dst, fedex(dst[len(dst)-13:]))
 		},
 	},
-	{Carrier: "FedEx SmartPost", Service: "SmartPost (USPS IMpb)", CheckDigit: "GS1 mod10", min: 22, max: 42, literal: 6,
+	{Carrier: "FedEx SmartPost", Service: "IMpb 92-612", CheckDigit: "GS1 mod10", min: 22, max: 42, literal: 6,
 		Partners: []string{"USPS"},
 		Note:     "IMpb with application identifier 92, service type 612 (Parcel Select) and a 9-digit Mailer ID: the shape FedEx SmartPost prints (fedex.json v1.13.0); USPS delivers it",
 		match: func(b []byte) mres {

@@ -97,7 +97,7 @@ func refValid(f *Format, n string) bool {
 			pre = "5"
 		}
 		return refUPS(pre+n[1:14], last)
-	case "IMpb", "SmartPost (USPS IMpb)":
+	case "IMpb", "IMpb 92-612":
 		for _, body := range routedBodies(n) {
 			if len(body) >= 22 && body[0] == '9' && refGS1Valid(body) {
 				return true

@@ -187,7 +187,7 @@ func TestNormalizeHostile(t *testing.T) {
 		{"---", "", vtr.TrackingMalformed},
 		{"N/A", "", vtr.TrackingMalformed},
 		{"1Z999AA1#0123456784", "", vtr.TrackingMalformed},
-		{"１Ｚ９９９", "", vtr.TrackingMalformed},          // full-width digits
+		{"１Ｚ９９９", "", vtr.TrackingMalformed},                 // full-width digits
 		{"TBA\u00a0115177973904", "", vtr.TrackingMalformed}, // no-break space
 		{"1Z\x00999", "", vtr.TrackingMalformed},
 		{"1Z\t999", "", vtr.TrackingMalformed},
@@ -212,7 +212,7 @@ func TestLookup(t *testing.T) {
 		{"yunexpress", "Yun Express"}, {"Amazon Logistics", "Amazon Shipping"},
 		{"递四方", "4PX"}, {"燕文", "Yanwen"}, {"云途物流", "Yun Express"}, {"顺丰速运", "SF Express"}, {"中国邮政", "China Post"},
 		{"UPSMI", "UPS Mail Innovations"}, {"other", "Other"},
-		{"Swiss Post", "Swiss Post"},
+		{"la poste suisse", "La Poste Suisse"}, {"Posta Shqiptare", "Posta Shqiptare"},
 	}
 	for _, tt := range tests {
 		m, ok := Lookup(tt.in)

@@ -250,34 +250,32 @@ func run(w io.Writer, labelsPath, vtrPath, tsPath string, vtrNS, tsNS int64, tsV
 		fmt.Fprintf(w, "\nwarning: %d valid ts-tracking-number results of courier %q have no mapping and count as wrong\n", c, code)
 	}
 
+	tsName := "ts-tracking-number"
+	if tsVersion != "" {
+		tsName += " " + tsVersion
+	}
 	fmt.Fprintf(w, "\nSummary\n\n")
-	fmt.Fprintf(w, "numbers:            %d\n", n)
+	fmt.Fprintf(w, "%-28s %d\n", "numbers:", n)
+	speed := "not measured"
 	if vtrNS > 0 && tsNS > 0 {
-		name := "ts-tracking-number"
-		if tsVersion != "" {
-			name += " " + tsVersion
-		}
-		fmt.Fprintf(w, "vtr:                %10.1f ms %12.0f numbers/s\n", ms(vtrNS), rate(n, vtrNS))
-		fmt.Fprintf(w, "%-20s%10.1f ms %12.0f numbers/s\n", name+":", ms(tsNS), rate(n, tsNS))
+		fmt.Fprintf(w, "%-28s %9.1f ms %10.0f numbers/s\n", "vtr:", ms(vtrNS), rate(n, vtrNS))
+		fmt.Fprintf(w, "%-28s %9.1f ms %10.0f numbers/s\n", tsName+":", ms(tsNS), rate(n, tsNS))
 		ratio := float64(tsNS) / float64(vtrNS)
 		if ratio >= 1 {
-			fmt.Fprintf(w, "speed:              vtr is %.1fx faster\n", ratio)
+			fmt.Fprintf(w, "%-28s vtr is %.1fx faster\n", "speed (ts time / vtr time):", ratio)
 		} else {
-			fmt.Fprintf(w, "speed:              vtr is %.1fx slower\n", 1/ratio)
+			fmt.Fprintf(w, "%-28s vtr is %.1fx slower\n", "speed (ts time / vtr time):", 1/ratio)
 		}
-		fmt.Fprintf(w, "agreement:          vtr %.2f%%, ts-tracking-number %.2f%%\n", pct(total.vtr, n), pct(total.ts, n))
-		fmt.Fprintf(w, "\nTargets\n\n")
-		fmt.Fprintf(w, "vtr >= %dx faster end to end:            %s (%.1fx)\n", speedTarget, met(ratio >= speedTarget), ratio)
-	} else {
-		fmt.Fprintf(w, "agreement:          vtr %.2f%%, ts-tracking-number %.2f%%\n", pct(total.vtr, n), pct(total.ts, n))
-		fmt.Fprintf(w, "\nTargets\n\n")
-		fmt.Fprintf(w, "vtr >= %dx faster end to end:            not measured\n", speedTarget)
+		speed = fmt.Sprintf("%s (%.1fx)", met(ratio >= speedTarget), ratio)
 	}
+	fmt.Fprintf(w, "%-28s vtr %.2f%%, ts-tracking-number %.2f%%\n", "agreement:", pct(total.vtr, n), pct(total.ts, n))
+	fmt.Fprintf(w, "\nTargets\n\n")
+	fmt.Fprintf(w, "%-42s %s\n", fmt.Sprintf("vtr >= %dx faster end to end:", speedTarget), speed)
 	detail := "every carrier"
 	if len(worse) > 0 {
 		detail = "less accurate on " + strings.Join(worse, ", ")
 	}
-	fmt.Fprintf(w, "vtr at least as accurate on every carrier: %s (%s)\n", met(len(worse) == 0), detail)
+	fmt.Fprintf(w, "%-42s %s (%s)\n", "vtr at least as accurate on every carrier:", met(len(worse) == 0), detail)
 
 	if len(worse) > 0 && examples > 0 {
 		fmt.Fprintf(w, "\nNumbers vtr gets wrong and ts-tracking-number right\n\n")
