@@ -134,6 +134,12 @@ func appendAlnum(r *rand.Rand, dst []byte, n int) []byte {
 	return dst
 }
 
+// s10Shape reports whether b has the UPU S10 shape: two letters, eight
+// serial digits, a check digit, two letters.
+func s10Shape(b []byte) bool {
+	return len(b) == 13 && allUpper(b[:2]) && allDigits(b[2:11]) && allUpper(b[11:])
+}
+
 func pick(r *rand.Rand, choices ...string) string { return choices[r.IntN(len(choices))] }
 
 // upsServices maps the 1Z service-type field to the service (ups.json
@@ -272,7 +278,7 @@ var formats = []*Format{
 		},
 		gen: func(r *rand.Rand, dst []byte) []byte {
 			dst = genRouting(r, dst)
-			return genGS1(r, dst, "", pick(r, "9400", "9205", "9261", "9300", "9505", "9270"), []int{17, 21, 25}[r.IntN(3)])
+			return genGS1(r, dst, "", pick(r, "9400", "9205", "9300", "9361", "9505", "9270"), []int{17, 21, 25}[r.IntN(3)])
 		},
 	},
 	{Carrier: "USPS", Service: "Legacy 91", CheckDigit: "GS1 mod10", min: 20, max: 34, literal: 0,
@@ -433,8 +439,12 @@ var formats = []*Format{
 			if len(b) < 12 || len(b) > 41 {
 				return mres{}
 			}
-			p := string(b[:2])
-			switch p {
+			// An S10-shaped number (LX…US) is judged by the S10 rule and its
+			// check digit, not let through by this looser pattern.
+			if s10Shape(b) {
+				return mres{}
+			}
+			switch string(b[:2]) {
 			case "GM", "LX", "RX", "UV", "CN", "SG", "TH", "IN", "HK", "MY":
 				return shape(hasDigit(b[2:]))
 			}
@@ -544,7 +554,7 @@ var formats = []*Format{
 	// UPU S10 (§4.8): the owner is the postal operator of the country code.
 	{Carrier: "", Service: "S10", CheckDigit: "S10 mod11", min: 13, max: 13, literal: 2,
 		match: func(b []byte) mres {
-			ok := len(b) == 13 && allUpper(b[:2]) && allDigits(b[2:11]) && allUpper(b[11:])
+			ok := s10Shape(b)
 			if ok {
 				_, ok = postalByCountry[string(b[11:])]
 			}

@@ -32,6 +32,17 @@ func init() {
 	for _, c := range postalByCountry {
 		hasFormat[c] = true
 	}
+	// Codes and service names go into JSON and messages unescaped.
+	for _, c := range carriers {
+		if !safeJSON(c.Code) {
+			panic("tracking: carrier code needs JSON escaping: " + c.Code)
+		}
+	}
+	for _, f := range formats {
+		if !safeJSON(f.Service) {
+			panic("tracking: service name needs JSON escaping: " + f.Service)
+		}
+	}
 }
 
 // Formats returns the format table, for documentation and tests.

@@ -40,11 +40,11 @@ func (r *Result) AppendJSON(dst []byte) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = append(dst, `{"carrier":`...)
-		dst = AppendJSONString(dst, c.Carrier.Code)
-		dst = append(dst, `,"service":`...)
-		dst = AppendJSONString(dst, c.Format.Service)
-		dst = append(dst, `,"check_digit":`...)
+		dst = append(dst, `{"carrier":"`...)
+		dst = append(dst, c.Carrier.Code...)
+		dst = append(dst, `","service":"`...)
+		dst = append(dst, c.Format.Service...)
+		dst = append(dst, `","check_digit":`...)
 		dst = strconv.AppendBool(dst, c.Checked)
 		dst = append(dst, `,"partner":`...)
 		dst = strconv.AppendBool(dst, c.Partner)
@@ -52,17 +52,11 @@ func (r *Result) AppendJSON(dst []byte) []byte {
 	}
 	dst = append(dst, `],"reason":`...)
 	dst = appendJSONOrNull(dst, string(r.Reason))
-	dst = append(dst, `,"message":`...)
-	dst = append(dst, '"')
-	start := len(dst)
+	dst = append(dst, `,"message":"`...)
+	// Messages are built from carrier codes, service names (checked at
+	// init to need no escaping), normalised numbers ([0-9A-Z]) and single-
+	// quoted ASCII, so they are written as they are.
 	dst = r.AppendMessage(dst)
-	// Messages are built from codes, names and normalised numbers, and
-	// quote characters with single quotes, so they need no escaping; the
-	// check is a guard that costs nothing on the common path.
-	if needsEscape(dst[start:]) {
-		msg := string(dst[start:])
-		dst = appendEscaped(dst[:start], msg)
-	}
 	return append(dst, `"}`...)
 }
 
@@ -82,18 +76,37 @@ func AppendJSONString(dst []byte, s string) []byte {
 	return append(dst, '"')
 }
 
-func needsEscape(b []byte) bool {
-	for _, c := range b {
-		if c < 0x20 || c == '"' || c == '\\' {
-			return true
+// jsonSafe marks the bytes a JSON string can hold as they are: printable
+// ASCII other than the quote and the backslash.
+var jsonSafe = func() (t [256]bool) {
+	for c := 0x20; c < 0x7f; c++ {
+		t[c] = c != '"' && c != '\\'
+	}
+	return t
+}()
+
+// safeJSON reports whether s can be written between quotes as it is.
+func safeJSON(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !jsonSafe[s[i]] && s[i] < utf8.RuneSelf {
+			return false
 		}
 	}
-	return false
+	return utf8.ValidString(s)
 }
 
 func appendEscaped(dst []byte, s string) []byte {
+	// Fast path: most strings need no escaping and are copied whole.
+	clean := 0
+	for clean < len(s) && jsonSafe[s[clean]] {
+		clean++
+	}
+	dst = append(dst, s[:clean]...)
+	if clean == len(s) {
+		return dst
+	}
 	const hex = "0123456789abcdef"
-	for i := 0; i < len(s); {
+	for i := clean; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch {

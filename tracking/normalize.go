@@ -27,12 +27,10 @@ func Normalize(dst []byte, s string) ([]byte, vtr.Reason, int) {
 	}
 	start := len(dst)
 	for i := lo; i < hi; i++ {
-		c := s[i]
+		c := normTable[s[i]]
 		switch {
-		case c >= '0' && c <= '9', c >= 'A' && c <= 'Z':
-		case c >= 'a' && c <= 'z':
-			c -= 'a' - 'A'
-		case c == ' ' || c == '-':
+		case c > normSkip:
+		case c == normSkip:
 			continue
 		default:
 			return dst[:start], vtr.TrackingMalformed, i
@@ -47,6 +45,23 @@ func Normalize(dst []byte, s string) ([]byte, vtr.Reason, int) {
 	}
 	return dst, "", 0
 }
+
+// normTable maps each byte to its normalised form: digits and upper-case
+// letters to themselves, lower-case letters to upper case, space and dash
+// to normSkip (dropped), everything else to 0 (malformed).
+const normSkip = 1
+
+var normTable = func() (t [256]byte) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = byte(c)
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = byte(c)
+		t[c+'a'-'A'] = byte(c)
+	}
+	t[' '], t['-'] = normSkip, normSkip
+	return t
+}()
 
 // isSpace is the white space trimmed from the ends of a number: ASCII
 // space, tab, CR, LF, vertical tab and form feed. Other characters, such as

@@ -394,9 +394,16 @@ func appendCarrierService(dst []byte, c *Carrier, f *Format) []byte {
 func (f *Format) carrierCode() string { return f.Carrier }
 
 // appendCharName names the character at s[i] for a message, quoting
-// printable ASCII and giving the code point otherwise.
+// printable ASCII and giving the code point otherwise. The result never
+// needs JSON escaping (AppendJSON relies on it).
 func appendCharName(dst []byte, s string, i int) []byte {
 	c := s[i]
+	switch c {
+	case '"':
+		return append(dst, "a double quote"...)
+	case '\\':
+		return append(dst, "a backslash"...)
+	}
 	if c >= 0x21 && c < 0x7f {
 		return append(dst, '\'', c, '\'')
 	}

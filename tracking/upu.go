@@ -154,7 +154,7 @@ var upuOperators = []struct{ Code, Name string }{
 	{"ST", "Correios de São Tomé e Príncipe"},
 	{"SA", "Saudi Post"},
 	{"SN", "La Poste Senegal"},
-	{"RS", "PTT Communications \"Srbija\""},
+	{"RS", "PTT Communications Srbija"},
 	{"SC", "Seychelles Postal Service"},
 	{"SL", "Sierra Leone Postal Services"},
 	{"SG", "SingPost"},

@@ -6,6 +6,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
+	"sync"
 
 	"github.com/vtr-project/vtr/tracking"
 )
@@ -71,7 +73,7 @@ func (m *Main) validate(ctx context.Context, args []string) error {
 }
 
 type validator struct {
-	out            *bufio.Writer
+	out            *bufio.Writer // nil in stream workers, which write to buf
 	json           bool
 	claimed        *tracking.Carrier
 	res            tracking.Result
@@ -79,20 +81,25 @@ type validator struct {
 	total, invalid int
 }
 
+// one validates input and appends its output line to v.buf; with an out
+// writer the line is written at once and the buffer reused.
 func (v *validator) one(input string) {
 	v.res.Check(input, v.claimed)
 	v.total++
 	if !v.res.Valid {
 		v.invalid++
 	}
-	b := v.buf[:0]
+	b := v.buf
 	if v.json {
 		b = v.res.AppendJSON(b)
 	} else {
 		b = v.appendText(b)
 	}
 	b = append(b, '\n')
-	v.out.Write(b) // errors surface at Flush
+	if v.out != nil {
+		v.out.Write(b) // errors surface at Flush
+		b = b[:0]
+	}
 	v.buf = b
 }
 
@@ -127,41 +134,124 @@ func printable(s string) string {
 	return s
 }
 
-// stream validates one number per line of r, in constant memory.
+// batchLines is how many input lines travel together through the pipeline.
+const batchLines = 2048
+
+// batch is a run of input lines and, once a worker is done, their output.
+type batch struct {
+	text           string // the lines' bytes, one allocation per batch
+	ends           []int  // end offset of each line in text
+	out            []byte
+	total, invalid int
+	done           chan struct{} // receives once the output is ready
+}
+
+// stream validates one number per line of r in constant memory, on every
+// core: a reader cuts the input into batches, workers validate them, and
+// the output is written in input order.
 func (v *validator) stream(ctx context.Context, r io.Reader) error {
-	br := bufio.NewReaderSize(r, maxLine)
-	for n := 1; ; n++ {
-		if n%4096 == 0 && ctx.Err() != nil {
-			return ctx.Err()
+	workers := max(runtime.GOMAXPROCS(0), 1)
+	work := make(chan *batch, workers)
+	order := make(chan *batch, 2*workers)
+	// Batches are recycled, so their buffers stop growing after the first
+	// few and the stream runs without garbage.
+	free := make(chan *batch, 3*workers+1)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := validator{json: v.json, claimed: v.claimed}
+			for b := range work {
+				w.total, w.invalid, w.buf = 0, 0, b.out[:0]
+				start := 0
+				for _, end := range b.ends {
+					w.one(b.text[start:end])
+					start = end
+				}
+				b.out, b.total, b.invalid = w.buf, w.total, w.invalid
+				b.done <- struct{}{}
+			}
+		}()
+	}
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(order)
+		defer close(work)
+		readErr <- readBatches(ctx, r, free, func(b *batch) {
+			order <- b
+			work <- b
+		})
+	}()
+	var werr error
+	for b := range order {
+		<-b.done
+		v.total += b.total
+		v.invalid += b.invalid
+		if werr == nil {
+			_, werr = v.out.Write(b.out)
 		}
+		select {
+		case free <- b:
+		default:
+		}
+	}
+	wg.Wait()
+	if err := <-readErr; err != nil {
+		return err
+	}
+	return werr
+}
+
+// readBatches reads lines from r and hands them to send in batches. A line
+// longer than maxLine keeps its first maxLine bytes (already far past any
+// tracking number, so it is reported as malformed) and the rest is skipped.
+func readBatches(ctx context.Context, r io.Reader, free chan *batch, send func(*batch)) error {
+	br := bufio.NewReaderSize(r, maxLine)
+	var buf []byte
+	ends := make([]int, 0, batchLines)
+	flush := func() {
+		if len(ends) == 0 {
+			return
+		}
+		var b *batch
+		select {
+		case b = <-free:
+		default:
+			b = &batch{done: make(chan struct{}, 1), ends: make([]int, 0, batchLines)}
+		}
+		b.text = string(buf)
+		b.ends = append(b.ends[:0], ends...)
+		send(b)
+		buf, ends = buf[:0], ends[:0]
+	}
+	for n := 1; ; n++ {
 		line, err := br.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
-			// Keep the first maxLine bytes (already far past any number)
-			// and drop the rest of the line.
-			input := string(line)
+			buf = append(buf, line...)
 			for err == bufio.ErrBufferFull {
 				_, err = br.ReadSlice('\n')
 			}
-			v.one(input)
-			if err == io.EOF {
-				return nil
-			}
-			if err != nil {
-				return fmt.Errorf("read line %d: %w", n, err)
-			}
-			continue
+			ends = append(ends, len(buf))
+		} else if len(line) > 0 || err == nil {
+			line = bytes.TrimSuffix(line, []byte("\n"))
+			line = bytes.TrimSuffix(line, []byte("\r"))
+			buf = append(buf, line...)
+			ends = append(ends, len(buf))
 		}
-		if len(line) == 0 && err == io.EOF {
+		if err == io.EOF {
+			flush()
 			return nil
 		}
-		if err != nil && err != io.EOF {
+		if err != nil {
+			flush()
 			return fmt.Errorf("read line %d: %w", n, err)
 		}
-		line = bytes.TrimSuffix(line, []byte("\n"))
-		line = bytes.TrimSuffix(line, []byte("\r"))
-		v.one(string(line))
-		if err == io.EOF {
-			return nil
+		if len(ends) == batchLines || len(buf) >= 1<<20 {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			flush()
 		}
 	}
 }
