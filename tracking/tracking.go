@@ -25,7 +25,8 @@ type Candidate struct {
 	// Checked is true when the format has a check digit and it computes.
 	Checked bool
 	// Partner is true when Carrier hands out numbers of Format, which
-	// belongs to another carrier (FedEx SmartPost on USPS IMpb).
+	// belongs to another carrier (FedEx SmartPost on USPS IMpb). Partners
+	// appear only as the claimed carrier.
 	Partner bool
 	// Score orders candidates: a verified check digit outranks a bare
 	// pattern, and longer fixed prefixes outrank shorter ones.
@@ -170,8 +171,13 @@ func (r *Result) detect(b []byte) {
 		}
 		score := f.strength(true)*1000 + f.literal*20 + len(b)
 		r.add(Candidate{Carrier: owner, Format: f, Checked: f.CheckDigit != "", Score: score})
+		// A partner is a compatible declaration, not another owner
+		// (tracking-numbers.md §6.3 rule 4): it is listed only when it is
+		// the carrier claimed.
 		for _, p := range f.partners {
-			r.add(Candidate{Carrier: p, Format: f, Checked: f.CheckDigit != "", Partner: true, Score: score - 100})
+			if p == r.Claimed {
+				r.add(Candidate{Carrier: p, Format: f, Checked: f.CheckDigit != "", Partner: true, Score: score - 100})
+			}
 		}
 	}
 	// Insertion sort by score, stable: the table order breaks ties.

@@ -218,7 +218,9 @@ func readBatches(ctx context.Context, r io.Reader, free chan *batch, send func(*
 		select {
 		case b = <-free:
 		default:
-			b = &batch{done: make(chan struct{}, 1), ends: make([]int, 0, batchLines)}
+			// Sized for a full batch of JSON lines (about 400 bytes each), so
+			// the output buffer is allocated once, never regrown.
+			b = &batch{done: make(chan struct{}, 1), ends: make([]int, 0, batchLines), out: make([]byte, 0, batchLines*512)}
 		}
 		b.text = string(buf)
 		b.ends = append(b.ends[:0], ends...)
