@@ -465,11 +465,19 @@ var formats = []*Format{
 	{Carrier: "OnTrac", Service: "C/D", CheckDigit: "mod10 (UPS)", min: 15, max: 15, literal: 1,
 		match: func(b []byte) mres {
 			ok := len(b) == 15 && (b[0] == 'C' || b[0] == 'D') && allDigits(b[1:])
+			if !ok {
+				return mres{}
+			}
+			// ontrac.json prepend_if: C → "4", D → "5", unless the serial
+			// already starts with that digit.
 			pre := byte('4')
-			if len(b) > 0 && b[0] == 'D' {
+			if b[0] == 'D' {
 				pre = '5'
 			}
-			return checked(ok, b, 14, mod10(pre, b[1:min(14, len(b))], 1, 2))
+			if b[1] == pre {
+				pre = 0
+			}
+			return checked(ok, b, 14, mod10(pre, b[1:14], 1, 2))
 		},
 		gen: func(r *rand.Rand, dst []byte) []byte {
 			pre := byte('4')
@@ -638,6 +646,33 @@ var formats = []*Format{
 		},
 	},
 
+	// DPD (§4.11, dpd.json): ISO 7064 MOD 37,36 check character.
+	{Carrier: "DPD", Service: "DPD 28", CheckDigit: "MOD 37,36", min: 28, max: 28,
+		match: func(b []byte) mres {
+			ok := len(b) == 28 && allDigits(b[:27]) && (isDigit(b[27]) || isUpper(b[27]))
+			return checked(ok, b, 27, mod3736(b[:min(27, len(b))]))
+		},
+		gen: func(r *rand.Rand, dst []byte) []byte {
+			start := len(dst)
+			dst = appendDigits(r, dst, 21)
+			dst = append(dst, pick(r, "101", "136", "154", "179")...)
+			dst = append(dst, pick(r, "276", "826", "250", "040")...)
+			return append(dst, mod3736(dst[start:]))
+		},
+	},
+	{Carrier: "DPD", Service: "DPD 14", CheckDigit: "MOD 37,36", min: 15, max: 15,
+		Note: "a check character that is a digit makes it share its shape with FedEx Ground 15",
+		match: func(b []byte) mres {
+			ok := len(b) == 15 && allDigits(b[:14]) && (isDigit(b[14]) || isUpper(b[14]))
+			return checked(ok, b, 14, mod3736(b[:min(14, len(b))]))
+		},
+		gen: func(r *rand.Rand, dst []byte) []byte {
+			start := len(dst)
+			dst = appendDigits(r, dst, 14)
+			return append(dst, mod3736(dst[start:]))
+		},
+	},
+
 	// Other carriers of the data set (§4.11).
 	{Carrier: "Purolator", Service: "12-digit", CheckDigit: "Luhn", min: 12, max: 12,
 		match: func(b []byte) mres {
@@ -682,14 +717,22 @@ var formats = []*Format{
 			return append(dst, "N1"...)
 		},
 	},
-	{Carrier: "Old Dominion", Service: "PRO 11", CheckDigit: "Luhn", min: 11, max: 11,
+	// Old Dominion PRO numbers start 777, 778, 072 or 780; guaranteed
+	// shipments start 80 (old_dominion.json).
+	{Carrier: "Old Dominion", Service: "PRO 11", CheckDigit: "Luhn", min: 11, max: 11, literal: 2,
 		match: func(b []byte) mres {
 			ok := len(b) == 11 && allDigits(b)
+			if ok {
+				p := string(b[:3])
+				ok = p == "777" || p == "778" || p == "072" || p == "780" || p[:2] == "80"
+			}
 			return checked(ok, b, 10, luhn(b[:min(10, len(b))]))
 		},
 		gen: func(r *rand.Rand, dst []byte) []byte {
 			start := len(dst)
-			dst = appendDigits(r, dst, 10)
+			p := pick(r, "777", "778", "072", "780", "80")
+			dst = append(dst, p...)
+			dst = appendDigits(r, dst, 10-len(p))
 			return append(dst, luhn(dst[start:]))
 		},
 	},

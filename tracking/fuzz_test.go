@@ -96,6 +96,9 @@ func refValid(f *Format, n string) bool {
 		if n[0] == 'D' {
 			pre = "5"
 		}
+		if n[1] == pre[0] {
+			pre = ""
+		}
 		return refUPS(pre+n[1:14], last)
 	case "IMpb", "IMpb 92-612":
 		for _, body := range routedBodies(n) {
@@ -129,8 +132,8 @@ func refValid(f *Format, n string) bool {
 		return refS10(n[2:10]) == n[10]
 	case "12-digit", "PRO 11":
 		return refLuhnValid(n)
-	case "DPD":
-		return true // covered by TestMod3736's ISO 7064 reference
+	case "DPD 28", "DPD 14":
+		return refMod3736Valid(n)
 	}
 	panic("refValid: no reference for " + f.Service)
 }
@@ -159,4 +162,18 @@ func refUPS(serial string, cd byte) bool {
 		sum += v * (1 + i%2)
 	}
 	return (sum+int(cd-'0'))%10 == 0
+}
+
+// refMod3736Valid is ISO 7064 hybrid MOD 37,36 validation as the standard
+// states it (see TestMod3736).
+func refMod3736Valid(n string) bool {
+	p := 36
+	for i := 0; i < len(n)-1; i++ {
+		s := (p + alnumValue(n[i])) % 36
+		if s == 0 {
+			s = 36
+		}
+		p = s * 2 % 37
+	}
+	return (p+alnumValue(n[len(n)-1]))%36 == 1
 }
