@@ -55,6 +55,9 @@ func TestPublicExamples(t *testing.T) {
 		{"UG336196744YP", "Yanwen", "S10 (YP/YN)", "AST Pro autodetector"},
 		{"AC550032883YN", "Yanwen", "S10 (YP/YN)", "hdnpt/geartrack-website issue #51"},
 		{"976186294981", "SF Express", "legacy 12-digit", "kuaidi100 (SF legacy 12-digit)"},
+		{"1LSCXVE0058631Y", "Lasership", "1LSCX", "tracking_number_data README v2.0.0"},
+		{"1LSCXVE005BUEFX", "Lasership", "1LSCX", "tracking_number_data README v2.0.0"},
+		{"TBC000000000000", "Amazon Shipping", "TBA/TBC/TBM", "tracking_number_data README v2.0.0"},
 	}
 	for _, tt := range tests {
 		// Entered with its carrier: valid, with the right service.
