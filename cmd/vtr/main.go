@@ -49,6 +49,18 @@ Usage:
                  line from standard input)
   vtr carriers [--json]
                  list the carriers vtr knows, with their formats
+  vtr check [--json] FILE
+                 pre-flight an Amazon shipping-confirmation flat file
+  vtr import [--db FILE] [--format F] FILE|-
+                 import sellers, orders, shipments, cancellations, events
+  vtr rate --seller ID [--policy P] [--as-of TIME] [--json]
+                 the live Valid Tracking Rate per category, with siblings
+  vtr report --seller ID [--policy P] [--as-of TIME] [filters]
+                 the defect report as CSV
+  vtr verify [--db FILE]
+                 recompute everything and compare with the live aggregates
+  vtr policies [--json] [--policies FILE]
+                 list the marketplace policies and their parameters
   vtr help       show this help
 
 Exit status: 0 all good, 1 defects found, 2 usage error, 3 other failure.
@@ -83,6 +95,18 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.validate(ctx, rest)
 	case "carriers":
 		return m.carriers(rest)
+	case "import":
+		return m.importCmd(ctx, rest)
+	case "rate":
+		return m.rate(ctx, rest)
+	case "report":
+		return m.report(ctx, rest)
+	case "check":
+		return m.check(ctx, rest)
+	case "verify":
+		return m.verify(ctx, rest)
+	case "policies":
+		return m.policies(rest)
 	case "help", "-h", "--help":
 		_, err := io.WriteString(m.Stdout, usage)
 		return err

@@ -1,0 +1,177 @@
+package vtr
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"time"
+)
+
+// EventClass says whether a carrier event proves the carrier handled the
+// parcel. Only EventPhysical ever counts toward valid tracking: Amazon
+// counts a tracking number "valid only if [it has] at least one physical
+// carrier scan recorded" (tracking-events.md §1).
+type EventClass string
+
+// Event classes (tracking-events.md §13.1).
+const (
+	// EventPhysical: the carrier or its sanctioned partner scanned or
+	// handled the parcel (acceptance, hub, out for delivery, delivery).
+	EventPhysical EventClass = "physical"
+	// EventElectronic: a label, manifest or pre-advice record ("label
+	// created", "shipment information received").
+	EventElectronic EventClass = "electronic"
+	// EventLogical: system-generated (estimated delivery updates, "in
+	// transit to next facility", expiry, voids).
+	EventLogical EventClass = "logical"
+	// EventUnknown: not classified; never counts (fail closed).
+	EventUnknown EventClass = "unknown"
+)
+
+// Valid reports whether c is one of the four classes.
+func (c EventClass) Valid() bool {
+	switch c {
+	case EventPhysical, EventElectronic, EventLogical, EventUnknown:
+		return true
+	}
+	return false
+}
+
+// EventStatus is the normalised status of an event, the union of the
+// carriers' and aggregators' taxonomies (tracking-events.md §13.2).
+type EventStatus string
+
+// Event statuses.
+const (
+	StatusPreTransit         EventStatus = "pre_transit"
+	StatusAccepted           EventStatus = "accepted"
+	StatusInTransit          EventStatus = "in_transit"
+	StatusOutForDelivery     EventStatus = "out_for_delivery"
+	StatusDeliveryAttempt    EventStatus = "delivery_attempt"
+	StatusDelivered          EventStatus = "delivered"
+	StatusAvailableForPickup EventStatus = "available_for_pickup"
+	StatusReturned           EventStatus = "returned"
+	StatusException          EventStatus = "exception"
+	StatusCancelled          EventStatus = "cancelled"
+	StatusExpired            EventStatus = "expired"
+	StatusNotFound           EventStatus = "not_found"
+	StatusUnknown            EventStatus = "unknown"
+)
+
+// EventStatuses lists every status, in journey order.
+var EventStatuses = []EventStatus{
+	StatusPreTransit, StatusAccepted, StatusInTransit, StatusOutForDelivery, StatusDeliveryAttempt,
+	StatusAvailableForPickup, StatusDelivered, StatusReturned, StatusException, StatusCancelled,
+	StatusExpired, StatusNotFound, StatusUnknown,
+}
+
+// Valid reports whether s is a known status.
+func (s EventStatus) Valid() bool {
+	for _, x := range EventStatuses {
+		if s == x {
+			return true
+		}
+	}
+	return false
+}
+
+// DefaultClass is the class a status implies when no raw carrier code
+// classifies the event: pre-transit, cancelled, expired, not-found and
+// unknown events are never physical; the movement statuses are.
+func (s EventStatus) DefaultClass() EventClass {
+	switch s {
+	case StatusPreTransit, StatusNotFound:
+		return EventElectronic
+	case StatusCancelled, StatusExpired:
+		return EventLogical
+	case StatusUnknown:
+		return EventUnknown
+	case StatusException:
+		// An exception may be a physical scan (damaged in a hub) or a
+		// system notice; without a code it cannot be told: fail closed.
+		return EventUnknown
+	}
+	if s.Valid() {
+		return EventPhysical
+	}
+	return EventUnknown
+}
+
+// Location is where an event happened, each field possibly empty.
+type Location struct {
+	City       string `json:"city,omitempty"`
+	State      string `json:"state,omitempty"`
+	PostalCode string `json:"postal_code,omitempty"`
+	Country    string `json:"country,omitempty"` // ISO 3166-1 alpha-2
+}
+
+// IsZero reports whether nothing is known of the location.
+func (l Location) IsZero() bool { return l == Location{} }
+
+// Event is one carrier tracking event, normalised from whatever feed
+// delivered it.
+type Event struct {
+	// ID is the idempotency key (see EventID): the same event delivered
+	// twice, by the same feed or another, has the same ID.
+	ID string
+	// Carrier is the canonical code of the carrier that owns the number.
+	Carrier string
+	// ReportedBy is the carrier (or partner) that emitted the event, when
+	// the feed says so; "" means the owner.
+	ReportedBy string
+	// TrackingNumber is the normalised number.
+	TrackingNumber string
+	// OccurredAt is when the event happened, in UTC.
+	OccurredAt time.Time
+	// OffsetSeconds is the UTC offset the time was given with, kept so the
+	// carrier's local time can be shown; OffsetKnown is false when the
+	// feed gave no zone.
+	OffsetSeconds int
+	OffsetKnown   bool
+	// Code and Description are the raw carrier code and text exactly as
+	// received; TypeCode is a secondary raw code (UPS status type, FedEx
+	// derived status, an aggregator's tag).
+	Code        string
+	TypeCode    string
+	Description string
+	// Status and Class are the normalised status and class; ClassRule
+	// names the rule that decided the class (an audit trail).
+	Status    EventStatus
+	Class     EventClass
+	ClassRule string
+	Location  Location
+	// Source is the feed ("native", "aftership", "easypost", "17track");
+	// SourceID identifies the delivery within the feed (a webhook's event
+	// id), kept for audit, not part of the identity.
+	Source   string
+	SourceID string
+}
+
+// EventID returns the idempotency key of an event: a hex SHA-256 over the
+// owning carrier, the tracking number, the occurrence time (UTC, to the
+// second), the raw code (or the status when there is none) and the raw
+// location. It deliberately excludes the feed, so the same scan arriving
+// through two aggregators is stored once.
+func EventID(e *Event) string {
+	h := sha256.New()
+	var buf []byte
+	add := func(s string) {
+		buf = strconv.AppendInt(buf[:0], int64(len(s)), 10)
+		buf = append(buf, ':')
+		buf = append(buf, s...)
+		h.Write(buf)
+	}
+	add(e.Carrier)
+	add(e.TrackingNumber)
+	add(strconv.FormatInt(e.OccurredAt.Unix(), 10))
+	if e.Code != "" {
+		add(e.Code)
+	} else {
+		add(string(e.Status))
+	}
+	add(e.Location.City)
+	add(e.Location.State)
+	add(e.Location.PostalCode)
+	add(e.Location.Country)
+	return hex.EncodeToString(h.Sum(nil))[:32]
+}

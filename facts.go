@@ -1,0 +1,126 @@
+package vtr
+
+import "time"
+
+// ScanSummary is what a package's carrier events say, reduced to what the
+// rules need. It is a function of the *set* of events: Add is commutative
+// and the store adds each event once (by ID), so duplicate and
+// out-of-order feeds give the same summary as a clean, ordered one.
+type ScanSummary struct {
+	Events   int // distinct events
+	Physical int // distinct physical scans
+	Unknown  int // events no table could classify
+	// FirstEventAt is the earliest event of any class.
+	FirstEventAt time.Time
+	// FirstPhysical is the earliest physical scan (ties broken by ID):
+	// the handover, and the origin compared with the ship-from address.
+	FirstPhysicalAt       time.Time
+	FirstPhysicalID       string
+	FirstPhysicalLocation Location
+	// DeliveredAt and AttemptedAt are the earliest physical delivery and
+	// delivery-attempt scans.
+	DeliveredAt time.Time
+	AttemptedAt time.Time
+	// LastStatus is the status of the latest event (ties broken by ID).
+	LastStatus EventStatus
+	LastAt     time.Time
+	LastID     string
+}
+
+func earlier(t time.Time, id string, ct time.Time, cid string) bool {
+	return ct.IsZero() || t.Before(ct) || t.Equal(ct) && id < cid
+}
+
+// Add folds one event (not seen before) into the summary.
+func (s *ScanSummary) Add(e *Event) {
+	s.Events++
+	if s.FirstEventAt.IsZero() || e.OccurredAt.Before(s.FirstEventAt) {
+		s.FirstEventAt = e.OccurredAt
+	}
+	if s.LastAt.IsZero() || e.OccurredAt.After(s.LastAt) || e.OccurredAt.Equal(s.LastAt) && e.ID > s.LastID {
+		s.LastAt, s.LastID, s.LastStatus = e.OccurredAt, e.ID, e.Status
+	}
+	switch e.Class {
+	case EventUnknown:
+		s.Unknown++
+		return
+	case EventPhysical:
+	default:
+		return
+	}
+	s.Physical++
+	if earlier(e.OccurredAt, e.ID, s.FirstPhysicalAt, s.FirstPhysicalID) {
+		s.FirstPhysicalAt, s.FirstPhysicalID, s.FirstPhysicalLocation = e.OccurredAt, e.ID, e.Location
+	}
+	switch e.Status {
+	case StatusDelivered:
+		if s.DeliveredAt.IsZero() || e.OccurredAt.Before(s.DeliveredAt) {
+			s.DeliveredAt = e.OccurredAt
+		}
+	case StatusDeliveryAttempt:
+		if s.AttemptedAt.IsZero() || e.OccurredAt.Before(s.AttemptedAt) {
+			s.AttemptedAt = e.OccurredAt
+		}
+	}
+}
+
+// Summarize folds a set of events; duplicates (same ID) count once.
+func Summarize(events []Event) ScanSummary {
+	var s ScanSummary
+	seen := make(map[string]bool, len(events))
+	for i := range events {
+		if seen[events[i].ID] {
+			continue
+		}
+		seen[events[i].ID] = true
+		s.Add(&events[i])
+	}
+	return s
+}
+
+// PackageFacts is everything a package's verdict depends on. Verdicts are
+// pure functions of these facts (and, for pending, of the time asked).
+type PackageFacts struct {
+	Order  Order
+	Seller Seller
+	// Shipment is the package's current confirmation (the latest edit);
+	// FirstUploadedAt is when tracking was first confirmed; Edits counts
+	// the confirmations after the first.
+	Shipment        Shipment
+	FirstUploadedAt time.Time
+	Edits           int
+	// Cancellation is set when the order was cancelled.
+	Cancellation *Cancellation
+	// Scans summarises the events of the package's tracking number.
+	Scans ScanSummary
+	// ReusedFrom is the ID of an earlier order, to another destination,
+	// that carries the same tracking number ("" when none).
+	ReusedFrom string
+}
+
+// Verdict is the judgement of one package under one policy.
+type Verdict struct {
+	Policy string `json:"policy"`
+	// Outcome is what the package counts as once it is in the window:
+	// valid, invalid or exempt. It does not depend on the time asked.
+	Outcome VerdictStatus `json:"outcome"`
+	// Status is Outcome, or pending while the inclusion date is ahead.
+	Status VerdictStatus `json:"status"`
+	// Reasons are the defects (invalid) or exemptions (exempt), most
+	// important first; Warnings are findings that do not count.
+	Reasons  []Reason `json:"reasons"`
+	Warnings []Reason `json:"warnings,omitempty"`
+	// Carrier is the canonical code of the carrier entered ("" if none
+	// resolves); Detected is the carrier the number really belongs to.
+	Carrier  string `json:"carrier"`
+	Detected string `json:"detected_carrier"`
+	// Explanation is one sentence a seller can act on.
+	Explanation string `json:"explanation"`
+	// Delivered and OnTime feed the On-Time Delivery Rate (over validly
+	// tracked packages).
+	Delivered bool `json:"delivered"`
+	OnTime    bool `json:"on_time"`
+	// IncludedOn is the inclusion date (UTC day) that puts the package in
+	// a window.
+	IncludedOn time.Time `json:"included_on"`
+}

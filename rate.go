@@ -1,0 +1,89 @@
+package vtr
+
+import "time"
+
+// Counts are package counts of one group over a window. Rate is
+// valid ÷ (valid + invalid), nil when nothing counts.
+type Counts struct {
+	Valid   int      `json:"valid"`
+	Invalid int      `json:"invalid"`
+	Pending int      `json:"pending"`
+	Exempt  int      `json:"exempt"`
+	Rate    *float64 `json:"rate"`
+}
+
+// SetRate computes Rate from the counts.
+func (c *Counts) SetRate() {
+	c.Rate = nil
+	if n := c.Valid + c.Invalid; n > 0 {
+		r := float64(c.Valid) / float64(n)
+		c.Rate = &r
+	}
+}
+
+// GroupRate is the rate of one group (a category, a carrier, a ship-from
+// location, a day) with its status against the policy.
+type GroupRate struct {
+	Key string `json:"-"`
+	Counts
+	Status string `json:"status"`
+}
+
+// CategoryRate is GroupRate keyed by product category.
+type CategoryRate struct {
+	Category string `json:"category"`
+	Counts
+	Status string `json:"status"`
+}
+
+// KeyRate is a breakdown row: a carrier, a ship-from location or a day.
+type KeyRate struct {
+	Key string `json:"key"`
+	Counts
+}
+
+// Ratio is a sibling metric: Hits ÷ Total over its window, nil when Total
+// is 0, with whether it meets its target.
+type Ratio struct {
+	WindowDays int      `json:"window_days"`
+	Hits       int      `json:"hits"`
+	Total      int      `json:"total"`
+	Rate       *float64 `json:"rate"`
+	Target     float64  `json:"target"`
+	Meets      bool     `json:"meets_target"`
+}
+
+// WhatIf is a projection for one group: how many defects among the
+// packages due in the next Days days the group can absorb and stay at or
+// above the target (negative: it is already projected below).
+type WhatIf struct {
+	Category   string `json:"category"`
+	Days       int    `json:"days"`
+	MaxDefects int    `json:"max_defects"`
+	Message    string `json:"message"`
+}
+
+// RateReport is the answer of `vtr rate` and GET /v1/sellers/{id}/rate.
+type RateReport struct {
+	SellerID   string         `json:"seller_id"`
+	Policy     string         `json:"policy"`
+	AsOf       time.Time      `json:"as_of"`
+	WindowDays int            `json:"window_days"`
+	Target     float64        `json:"target"`
+	GroupBy    string         `json:"group_by"`
+	Overall    Counts         `json:"overall"`
+	Status     string         `json:"status"`
+	Categories []CategoryRate `json:"categories"`
+	// Breakdowns.
+	Carriers  []KeyRate `json:"carriers"`
+	ShipFroms []KeyRate `json:"ship_froms"`
+	Days      []KeyRate `json:"days"`
+	// Siblings on the Shipping Performance page.
+	LateShipment10 Ratio `json:"late_shipment_rate_10d"`
+	LateShipment30 Ratio `json:"late_shipment_rate_30d"`
+	OnTimeDelivery Ratio `json:"on_time_delivery_rate"`
+	Cancel7        Ratio `json:"pre_fulfillment_cancel_rate_7d"`
+	// Benefit: VTR ≥ 98% with OTDR ≥ 97% (Amazon) allows shorter promises.
+	BenefitEligible bool     `json:"benefit_eligible"`
+	WhatIf          []WhatIf `json:"what_if"`
+}
