@@ -61,7 +61,7 @@ type Policy struct {
 	// destination.
 	ReuseCheck bool `json:"reuse_check"`
 	// Sibling metrics of the Shipping Performance page.
-	LateShipmentTarget   float64 `json:"late_shipment_target"`   // at most (Amazon 4%)
+	LateShipmentTarget   float64 `json:"late_shipment_target"`    // at most (Amazon 4%)
 	OnTimeDeliveryTarget float64 `json:"on_time_delivery_target"` // at least (Amazon 97% recommended)
 	CancelRateTarget     float64 `json:"cancel_rate_target"`      // at most (Amazon 2.5%)
 	// BenefitVTR and BenefitOTDR: tracking on BenefitVTR of shipments with
@@ -394,7 +394,9 @@ func BuiltinPolicies() []Policy {
 }
 
 // Scans builds a ScanRule.
-func Scans(min int, high ...HighValueRule) ScanRule { return ScanRule{MinPhysical: min, HighValue: high} }
+func Scans(min int, high ...HighValueRule) ScanRule {
+	return ScanRule{MinPhysical: min, HighValue: high}
+}
 
 func ptr[T any](v T) *T { return &v }
 

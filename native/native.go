@@ -27,16 +27,8 @@ import (
 // skipped without being held in memory.
 const MaxLine = 1 << 20
 
-// Record is one decoded line: exactly one of the pointers is set.
-type Record struct {
-	Line         int
-	Type         string
-	Seller       *vtr.Seller
-	Order        *vtr.Order
-	Shipment     *vtr.Shipment
-	Cancellation *vtr.Cancellation
-	Event        *vtr.Event
-}
+// Record is one decoded line (vtr.Record).
+type Record = vtr.Record
 
 // LineError is a line that could not be accepted.
 type LineError struct {

@@ -22,12 +22,7 @@ import (
 const BatchSize = 5000
 
 // ImportStats counts what an import did.
-type ImportStats struct {
-	Records, Sellers, Orders, Shipments, Cancellations int
-	Events, DuplicateEvents, UnknownEvents             int
-	Rejected                                           int
-	Packages                                           int // verdicts recomputed
-}
+type ImportStats = vtr.ImportStats
 
 // Import applies records from next until io.EOF (returned by next as
 // end of input), BatchSize records per transaction. A record that cannot
@@ -103,7 +98,7 @@ type batch struct {
 	orders    map[string]*orderRow // by order_id
 	summaries map[string]*summaryRow
 	dirtyPkgs map[pkgKey]bool
-	dirtyOrds map[string]bool           // order_id
+	dirtyOrds map[string]bool                // order_id
 	ordBefore map[string][]engine.OrderCount // contributions before the batch touched the order
 	unknown   map[[3]string]*unknownRow
 	stmts     map[string]*sql.Stmt

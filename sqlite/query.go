@@ -250,16 +250,7 @@ func (s *Store) orderRatio(ctx context.Context, sellerID string, p *vtr.Policy, 
 }
 
 // ReportFilter selects the rows of the defect report.
-type ReportFilter struct {
-	SellerID, Policy string
-	AsOf             time.Time
-	Carrier          string
-	Category         string
-	// Rows with no valid tracking are always included; ShippedLate and
-	// DeliveredLate add the rows flagged late (the marketplace's
-	// "Shipped late" and "Delivered late" checkboxes).
-	ShippedLate, DeliveredLate bool
-}
+type ReportFilter = vtr.ReportFilter
 
 // ReportHeader is the defect report's columns: the marketplace's layout,
 // then vtr's own.

@@ -59,6 +59,8 @@ func Open(ctx context.Context, path string, policies *vtr.PolicySet) (*Store, er
 	return s, nil
 }
 
+var _ vtr.Store = (*Store)(nil)
+
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 

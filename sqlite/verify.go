@@ -11,14 +11,8 @@ import (
 	"github.com/vtr-project/vtr/engine"
 )
 
-// Difference is one place where the stored, incrementally maintained
-// state differs from a recomputation from the raw data.
-type Difference struct {
-	What   string `json:"what"`
-	Key    string `json:"key"`
-	Stored string `json:"stored"`
-	Want   string `json:"recomputed"`
-}
+// Difference is one difference found by Verify.
+type Difference = vtr.Difference
 
 // Verify recomputes every scan summary, package verdict and aggregate from
 // the raw sellers, orders, shipments and events alone, and returns every
