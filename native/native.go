@@ -103,6 +103,9 @@ func (d *Decoder) readLine() ([]byte, error) {
 			return nil, fmt.Errorf("read line %d: %w", d.line, err)
 		}
 		if long != nil {
+			if len(long)+len(chunk) > MaxLine {
+				return nil, &LineError{Line: d.line, Msg: fmt.Sprintf("longer than %d bytes", MaxLine)}
+			}
 			return append(long, chunk...), nil
 		}
 		return chunk, nil

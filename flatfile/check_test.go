@@ -1,0 +1,81 @@
+package flatfile
+
+import (
+	"flag"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// testdata/confirm.txt is a shipping-confirmation file in Amazon's
+// template layout with one line per kind of problem.
+func TestCheckGolden(t *testing.T) {
+	f, err := os.Open("testdata/confirm.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out strings.Builder
+	sum, err := CheckAll(f, func(fd Finding) error {
+		out.WriteString(fd.Text() + "\n")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Lines != 14 || sum.OK != 4 || sum.Rejected != 3 || sum.Defects != 7 {
+		t.Errorf("summary %+v, want 14 lines: 4 ok, 3 rejected, 7 defects", sum)
+	}
+	golden := "testdata/confirm.golden"
+	if *update {
+		os.WriteFile(golden, []byte(out.String()), 0o644)
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != string(want) {
+		t.Errorf("check output differs from %s (run with -update after review):\n%s", golden, out.String())
+	}
+}
+
+func TestHeaderErrors(t *testing.T) {
+	for _, in := range []string{"", "\n\n", "order-id\tship-date\n", "foo\tbar\n"} {
+		if _, err := NewReader(strings.NewReader(in)); err == nil {
+			t.Errorf("NewReader(%q): no error", in)
+		}
+	}
+}
+
+func TestShipment(t *testing.T) {
+	r := Row{OrderID: "111-1234567-1234567", ShipDate: "2026-10-02", CarrierCode: "UPS", TrackingNumber: "1Z96F4R8D313969574"}
+	r0 := time.Date(2026, 10, 3, 0, 0, 0, 0, time.UTC)
+	s, err := r.Shipment(r0)
+	if err != nil || s.PackageID != "1" || s.ShippedAt.Format("2006-01-02") != "2026-10-02" {
+		t.Errorf("Shipment = %+v, %v", s, err)
+	}
+	r.OrderID = "1-2-3"
+	if _, err := r.Shipment(r0); err == nil || !strings.HasPrefix(err.Error(), "order-id:") {
+		t.Errorf("bad order id: %v", err)
+	}
+}
+
+func FuzzCheck(f *testing.F) {
+	b, _ := os.ReadFile("testdata/confirm.txt")
+	f.Add(string(b))
+	f.Add("order-id\tship-date\ttracking-number\n\t\t\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		CheckAll(strings.NewReader(s), func(fd Finding) error {
+			if fd.Line < 2 {
+				t.Fatalf("finding on line %d, before the rows", fd.Line)
+			}
+			if !fd.OK() && fd.Message == "" {
+				t.Fatalf("finding without a message: %+v", fd)
+			}
+			return nil
+		})
+	})
+}
