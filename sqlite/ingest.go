@@ -102,6 +102,15 @@ type batch struct {
 	ordBefore map[string][]engine.OrderCount // contributions before the batch touched the order
 	unknown   map[[3]string]*unknownRow
 	stmts     map[string]*sql.Stmt
+	// dirtyNums are tracking numbers whose packages must be re-judged;
+	// they are resolved to packages once per batch, in finish.
+	dirtyNums map[string]bool
+	// sharers counts the packages carrying each resolved number, so the
+	// reuse query runs only for numbers on more than one package.
+	sharers map[string]int
+	// events waits to be inserted in multi-row statements.
+	events []*vtr.Event
+	st     *ImportStats
 }
 
 type pkgKey struct{ seller, order, pkg string }
@@ -136,7 +145,8 @@ func (s *Store) begin(ctx context.Context) (*batch, error) {
 func newBatch(s *Store, tx *sql.Tx) *batch {
 	return &batch{s: s, tx: tx, sellers: map[string]*vtr.Seller{}, orders: map[string]*orderRow{},
 		summaries: map[string]*summaryRow{}, dirtyPkgs: map[pkgKey]bool{}, dirtyOrds: map[string]bool{},
-		ordBefore: map[string][]engine.OrderCount{}, unknown: map[[3]string]*unknownRow{}, stmts: map[string]*sql.Stmt{}}
+		ordBefore: map[string][]engine.OrderCount{}, unknown: map[[3]string]*unknownRow{}, stmts: map[string]*sql.Stmt{},
+		dirtyNums: map[string]bool{}, sharers: map[string]int{}, st: &ImportStats{}}
 }
 
 // stmt prepares a statement once per batch.
@@ -341,18 +351,21 @@ func (b *batch) putOrder(ctx context.Context, o *vtr.Order) error {
 		unix(o.ShipBy), unix(o.DeliverBy), o.Digital, o.Freight); err != nil {
 		return fmt.Errorf("put order: %w", err)
 	}
-	if err := b.markOrderPackages(ctx, o.SellerID, o.ID); err != nil {
-		return err
-	}
 	if !r.exists {
+		// A new order has no packages yet: shipments of unknown orders
+		// wait as orphans until it arrives.
 		r.exists = true
 		return b.adoptOrphans(ctx, o.ID)
 	}
-	return nil
+	return b.markOrderPackages(ctx, o.SellerID, o.ID)
 }
 
 func (b *batch) markOrderPackages(ctx context.Context, seller, order string) error {
-	rows, err := b.tx.QueryContext(ctx, `SELECT package_id, tracking_norm FROM packages WHERE seller_id = ? AND order_id = ?`, seller, order)
+	st, err := b.stmt(ctx, `SELECT package_id, tracking_norm FROM packages WHERE seller_id = ? AND order_id = ?`)
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(ctx, seller, order)
 	if err != nil {
 		return err
 	}
@@ -380,28 +393,43 @@ func (b *batch) markOrderPackages(ctx context.Context, seller, order string) err
 	return nil
 }
 
-// markTracking marks every package carrying a tracking number dirty.
-func (b *batch) markTracking(ctx context.Context, num string) error {
-	if num == "" {
-		return nil
+// markTracking marks every package carrying a tracking number dirty (at
+// finish, once per number per batch).
+func (b *batch) markTracking(_ context.Context, num string) error {
+	if num != "" {
+		b.dirtyNums[num] = true
 	}
+	return nil
+}
+
+// resolveNumbers turns the dirty tracking numbers into dirty packages.
+func (b *batch) resolveNumbers(ctx context.Context) error {
 	st, err := b.stmt(ctx, `SELECT seller_id, order_id, package_id FROM packages WHERE tracking_norm = ?`)
 	if err != nil {
 		return err
 	}
-	rows, err := st.QueryContext(ctx, num)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k pkgKey
-		if err := rows.Scan(&k.seller, &k.order, &k.pkg); err != nil {
+	for num := range b.dirtyNums {
+		rows, err := st.QueryContext(ctx, num)
+		if err != nil {
 			return err
 		}
-		b.dirtyPkgs[k] = true
+		n := 0
+		for rows.Next() {
+			var k pkgKey
+			if err := rows.Scan(&k.seller, &k.order, &k.pkg); err != nil {
+				rows.Close()
+				return err
+			}
+			b.dirtyPkgs[k] = true
+			n++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		b.sharers[num] = n
 	}
-	return rows.Err()
+	return nil
 }
 
 // park keeps a shipment or cancellation whose order has not arrived yet.
@@ -410,13 +438,21 @@ func (b *batch) park(ctx context.Context, orderID, kind string, v any) error {
 	if err != nil {
 		return err
 	}
+	b.s.hasOrphans = true
 	_, err = b.exec(ctx, `INSERT INTO orphans (order_id, seq, kind, body)
 		VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM orphans WHERE order_id = ?), ?, ?)`, orderID, orderID, kind, string(body))
 	return err
 }
 
 func (b *batch) adoptOrphans(ctx context.Context, orderID string) error {
-	rows, err := b.tx.QueryContext(ctx, `SELECT kind, body FROM orphans WHERE order_id = ? ORDER BY seq`, orderID)
+	if !b.s.hasOrphans {
+		return nil
+	}
+	st, err := b.stmt(ctx, `SELECT kind, body FROM orphans WHERE order_id = ? ORDER BY seq`)
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(ctx, orderID)
 	if err != nil {
 		return err
 	}
@@ -479,26 +515,19 @@ func (b *batch) putShipment(ctx context.Context, s *vtr.Shipment) error {
 	seller := r.o.SellerID
 	// A confirmation identical to one already recorded is a duplicate
 	// delivery, not an edit.
-	var dup int
-	row, err := b.queryRow(ctx, `SELECT COUNT(*) FROM shipments WHERE seller_id = ? AND order_id = ? AND package_id = ?
-		AND carrier = ? AND carrier_name = ? AND tracking_number = ? AND ship_method = ? AND ship_from_id = ? AND shipped_at = ? AND uploaded_at = ?`,
+	var seq, dup int64
+	row, err := b.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1, COALESCE(SUM(carrier = ?4 AND carrier_name = ?5 AND tracking_number = ?6
+		AND ship_method = ?7 AND ship_from_id = ?8 AND shipped_at = ?9 AND uploaded_at = ?10), 0)
+		FROM shipments WHERE seller_id = ?1 AND order_id = ?2 AND package_id = ?3`,
 		seller, s.OrderID, s.PackageID, s.Carrier, s.CarrierName, s.TrackingNumber, s.ShipMethod, s.ShipFromID, unix(s.ShippedAt), unix(s.UploadedAt))
 	if err != nil {
 		return err
 	}
-	if err := row.Scan(&dup); err != nil {
+	if err := row.Scan(&seq, &dup); err != nil {
 		return err
 	}
 	if dup > 0 {
 		return nil
-	}
-	var seq int64
-	row, err = b.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM shipments WHERE seller_id = ? AND order_id = ? AND package_id = ?`, seller, s.OrderID, s.PackageID)
-	if err != nil {
-		return err
-	}
-	if err := row.Scan(&seq); err != nil {
-		return err
 	}
 	if _, err := b.exec(ctx, `INSERT INTO shipments (seller_id, order_id, package_id, seq, carrier, carrier_name, tracking_number, ship_method, ship_from_id, shipped_at, uploaded_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, seller, s.OrderID, s.PackageID, seq, s.Carrier, s.CarrierName, s.TrackingNumber,
@@ -571,38 +600,84 @@ func (b *batch) putCancellation(ctx context.Context, c *vtr.Cancellation) error 
 	return b.markOrderPackages(ctx, r.o.SellerID, c.OrderID)
 }
 
+// eventChunk is how many events one multi-row INSERT carries.
+const eventChunk = 64
+
 func (b *batch) putEvent(ctx context.Context, e *vtr.Event, st *ImportStats) error {
-	res, err := b.exec(ctx, `INSERT INTO events (tracking_norm, event_id, carrier, reported_by, occurred_at, utc_offset, offset_known, code, type_code,
-		description, status, class, class_rule, city, state, postal_code, country, source, source_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-		e.TrackingNumber, e.ID, e.Carrier, e.ReportedBy, unix(e.OccurredAt), e.OffsetSeconds, e.OffsetKnown, e.Code, e.TypeCode,
-		e.Description, string(e.Status), string(e.Class), e.ClassRule, e.Location.City, e.Location.State, e.Location.PostalCode,
-		e.Location.Country, e.Source, e.SourceID)
-	if err != nil {
-		return fmt.Errorf("put event: %w", err)
+	b.events = append(b.events, e)
+	if len(b.events) >= eventChunk {
+		return b.flushEvents(ctx)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		st.DuplicateEvents++
+	return nil
+}
+
+// flushEvents inserts the buffered events, skipping those already stored
+// (same ID), and folds the new ones into their numbers' summaries.
+func (b *batch) flushEvents(ctx context.Context) error {
+	if len(b.events) == 0 {
 		return nil
 	}
-	st.Events++
-	sum, err := b.summary(ctx, e.TrackingNumber)
+	var q strings.Builder
+	q.WriteString(`INSERT INTO events (tracking_norm, event_id, carrier, reported_by, occurred_at, utc_offset, offset_known, code, type_code,
+		description, status, class, class_rule, city, state, postal_code, country, source, source_id) VALUES `)
+	args := make([]any, 0, 19*len(b.events))
+	byID := make(map[[2]string]*vtr.Event, len(b.events))
+	for i, e := range b.events {
+		if i > 0 {
+			q.WriteString(",")
+		}
+		q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+		args = append(args, e.TrackingNumber, e.ID, e.Carrier, e.ReportedBy, unix(e.OccurredAt), e.OffsetSeconds, e.OffsetKnown, e.Code, e.TypeCode,
+			e.Description, string(e.Status), string(e.Class), e.ClassRule, e.Location.City, e.Location.State, e.Location.PostalCode,
+			e.Location.Country, e.Source, e.SourceID)
+		byID[[2]string{e.TrackingNumber, e.ID}] = e
+	}
+	q.WriteString(" ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id")
+	st, err := b.stmt(ctx, q.String())
 	if err != nil {
 		return err
 	}
-	sum.s.Add(e)
-	sum.dirty = true
-	if e.Class == vtr.EventUnknown {
-		st.UnknownEvents++
-		k := [3]string{e.Source, e.Carrier, e.Code}
-		u := b.unknown[k]
-		if u == nil {
-			u = &unknownRow{example: e.Description}
-			b.unknown[k] = u
-		}
-		u.count++
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return fmt.Errorf("put events: %w", err)
 	}
-	return b.markTracking(ctx, e.TrackingNumber)
+	var inserted [][2]string
+	for rows.Next() {
+		var k [2]string
+		if err := rows.Scan(&k[0], &k[1]); err != nil {
+			rows.Close()
+			return err
+		}
+		inserted = append(inserted, k)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("put events: %w", err)
+	}
+	b.st.DuplicateEvents += len(b.events) - len(inserted)
+	b.st.Events += len(inserted)
+	b.events = b.events[:0]
+	for _, k := range inserted {
+		e := byID[k]
+		sum, err := b.summary(ctx, e.TrackingNumber)
+		if err != nil {
+			return err
+		}
+		sum.s.Add(e)
+		sum.dirty = true
+		b.dirtyNums[e.TrackingNumber] = true
+		if e.Class == vtr.EventUnknown {
+			b.st.UnknownEvents++
+			uk := [3]string{e.Source, e.Carrier, e.Code}
+			u := b.unknown[uk]
+			if u == nil {
+				u = &unknownRow{example: e.Description}
+				b.unknown[uk] = u
+			}
+			u.count++
+		}
+	}
+	return nil
 }
 
 func (b *batch) summary(ctx context.Context, num string) (*summaryRow, error) {
@@ -636,6 +711,15 @@ func (b *batch) summary(ctx context.Context, num string) (*summaryRow, error) {
 // finish writes the batch's summaries, re-judges every touched package and
 // applies the aggregate differences.
 func (b *batch) finish(ctx context.Context, st *ImportStats) error {
+	if err := b.flushEvents(ctx); err != nil {
+		return err
+	}
+	if err := b.resolveNumbers(ctx); err != nil {
+		return err
+	}
+	st.Events += b.st.Events
+	st.DuplicateEvents += b.st.DuplicateEvents
+	st.UnknownEvents += b.st.UnknownEvents
 	for num, r := range b.summaries {
 		if !r.dirty {
 			continue
@@ -801,8 +885,10 @@ func (b *batch) facts(ctx context.Context, k pkgKey) (*vtr.PackageFacts, counted
 			return nil, c, err
 		}
 		f.Scans = sum.s
-		if f.ReusedFrom, err = b.reusedFrom(ctx, num, &r.o); err != nil {
-			return nil, c, err
+		if n, ok := b.sharers[num]; !ok || n > 1 {
+			if f.ReusedFrom, err = b.reusedFrom(ctx, num, &r.o); err != nil {
+				return nil, c, err
+			}
 		}
 	}
 	return f, c, nil

@@ -31,6 +31,9 @@ type Store struct {
 	db       *sql.DB
 	path     string
 	Policies *vtr.PolicySet
+	// hasOrphans is false while no shipment or cancellation waits for its
+	// order, which saves a lookup per new order on an ordered feed.
+	hasOrphans bool
 }
 
 // Open opens (creating if needed) the database at path and applies any
@@ -56,6 +59,12 @@ func Open(ctx context.Context, path string, policies *vtr.PolicySet) (*Store, er
 		db.Close()
 		return nil, err
 	}
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM orphans LIMIT 1)`).Scan(&n); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.hasOrphans = n > 0
 	return s, nil
 }
 

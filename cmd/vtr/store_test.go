@@ -1,0 +1,149 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const sample = `{"type":"seller","id":"S1","name":"Acme","policies":["amazon-us"],"ship_from":[{"id":"WH1","country":"US","state":"WA","city":"Seattle","postal_code":"98109"}]}
+{"type":"order","id":"111-0000001-0000001","seller_id":"S1","policy":"amazon-us","purchased_at":"2026-10-01T10:00:00Z","category":"Electronics","value":"25.00","currency":"USD","ship_to":{"country":"US","postal_code":"10001"},"ship_by":"2026-10-02T23:59:59Z","deliver_by":"2026-10-06T23:59:59Z"}
+{"type":"shipment","order_id":"111-0000001-0000001","carrier":"UPS","tracking_number":"1Z96F4R8D313969574","ship_from_id":"WH1","shipped_at":"2026-10-02T15:00:00Z","uploaded_at":"2026-10-02T15:05:00Z"}
+{"type":"event","carrier":"UPS","tracking_number":"1Z96F4R8D313969574","occurred_at":"2026-10-02T18:05:00-07:00","code":"OR","type_code":"I","description":"Origin Scan","location":{"city":"Seattle","state":"WA","country":"US"}}
+{"type":"order","id":"111-0000001-0000002","seller_id":"S1","policy":"amazon-us","purchased_at":"2026-10-01T11:00:00Z","category":"Electronics","value":"30.00","currency":"USD","ship_to":{"country":"US","postal_code":"94105"},"ship_by":"2026-10-02T23:59:59Z","deliver_by":"2026-10-07T23:59:59Z"}
+{"type":"shipment","order_id":"111-0000001-0000002","carrier":"USPS","tracking_number":"1Z999AA10123456784","shipped_at":"2026-10-03T15:00:00Z","uploaded_at":"2026-10-03T15:05:00Z"}
+`
+
+func TestImportRateReportVerify(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "vtr.db")
+	in := filepath.Join(dir, "in.ndjson")
+	os.WriteFile(in, []byte(sample+"{\"type\":\"nope\"}\n"), 0o644)
+	_, stderr, code := runVTR(t, "", "import", "--db", db, in)
+	if code != 1 || !strings.Contains(stderr, `line 7: type: unknown type "nope"`) || !strings.Contains(stderr, "imported 6 records") {
+		t.Fatalf("import: exit %d, stderr %q", code, stderr)
+	}
+	// The same file again: nothing changes (events and confirmations dedupe).
+	runVTR(t, "", "import", "--db", db, in)
+
+	stdout, _, code := runVTR(t, "", "rate", "--db", db, "--seller", "S1", "--as-of", "2026-10-20", "--json")
+	if code != 0 {
+		t.Fatalf("rate: exit %d", code)
+	}
+	var r struct {
+		SellerID   string    `json:"seller_id"`
+		Policy     string    `json:"policy"`
+		AsOf       time.Time `json:"as_of"`
+		WindowDays int       `json:"window_days"`
+		Target     float64   `json:"target"`
+		Overall    struct {
+			Valid, Invalid, Pending, Exempt int
+			Rate                            *float64
+		} `json:"overall"`
+		Categories []struct {
+			Category                        string
+			Valid, Invalid, Pending, Exempt int
+			Rate                            *float64
+			Status                          string
+		} `json:"categories"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
+		t.Fatalf("rate --json: %v: %s", err, stdout)
+	}
+	if r.SellerID != "S1" || r.Policy != "amazon-us" || r.WindowDays != 30 || r.Target != 0.95 || r.Overall.Valid != 1 || r.Overall.Invalid != 1 ||
+		r.Overall.Rate == nil || *r.Overall.Rate != 0.5 || len(r.Categories) != 1 || r.Categories[0].Status != "below_target" {
+		t.Errorf("rate: %s", stdout)
+	}
+	for _, key := range []string{`"seller_id"`, `"as_of"`, `"window_days"`, `"overall":{"valid"`, `"pending"`, `"exempt"`, `"rate"`, `"categories":[{"category"`, `"status"`} {
+		if !strings.Contains(stdout, key) {
+			t.Errorf("rate --json lacks %s", key)
+		}
+	}
+	stdout, _, _ = runVTR(t, "", "rate", "--db", db, "--seller", "S1", "--as-of", "2026-10-20")
+	if !strings.Contains(stdout, "Electronics") || !strings.Contains(stdout, "50.00%") {
+		t.Errorf("rate text: %s", stdout)
+	}
+
+	stdout, _, code = runVTR(t, "", "report", "--db", db, "--seller", "S1", "--as-of", "2026-10-20")
+	rows, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	if code != 0 || err != nil || len(rows) != 2 {
+		t.Fatalf("report: exit %d, %v, %q", code, err, stdout)
+	}
+	if strings.Join(rows[0][:11], "|") != "Order ID|Carrier Name|Tracking ID|Origin Country|Promised Delivery Date|Ship Method|No Valid Tracking|Shipped Late|Delivered Late|Package Value|Product Category" {
+		t.Errorf("report header %q", rows[0])
+	}
+	if rows[1][0] != "111-0000001-0000002" || rows[1][11] != "CARRIER_MISMATCH NO_PHYSICAL_SCAN" || rows[1][12] != "UPS" {
+		t.Errorf("report row %q", rows[1])
+	}
+
+	_, stderr, code = runVTR(t, "", "verify", "--db", db)
+	if code != 0 || !strings.Contains(stderr, "verified") {
+		t.Errorf("verify: exit %d %q", code, stderr)
+	}
+	if _, _, code := runVTR(t, "", "rate", "--db", db, "--seller", "S1", "--as-of", "yesterday"); code != 2 {
+		t.Errorf("bad --as-of: exit %d, want 2", code)
+	}
+	if _, stderr, code := runVTR(t, "", "rate", "--db", db, "--seller", "NOPE"); code != 3 || !strings.Contains(stderr, "NOPE") {
+		t.Errorf("unknown seller: exit %d %q", code, stderr)
+	}
+}
+
+func TestImportFlatFile(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "vtr.db")
+	runVTR(t, sample, "import", "--db", db, "-")
+	flat := "order-id\torder-item-id\tquantity\tship-date\tcarrier-code\tcarrier-name\ttracking-number\tship-method\n" +
+		"111-0000001-0000002\t\t\t2026-10-03\tUPS\t\t1Z999AA10123456784\tGround\n" +
+		"bad-id\t\t\t2026-10-03\tUPS\t\t1Z999AA10123456784\tGround\n"
+	_, stderr, code := runVTR(t, flat, "import", "--db", db, "-")
+	if code != 1 || !strings.Contains(stderr, "line 3: order-id") || !strings.Contains(stderr, "1 shipments") {
+		t.Fatalf("flat-file import: exit %d %q", code, stderr)
+	}
+	stdout, _, _ := runVTR(t, "", "rate", "--db", db, "--seller", "S1", "--as-of", "2026-10-20", "--json")
+	// The edit fixed the carrier: no defect left, but the number has no scan yet.
+	if !strings.Contains(stdout, `"invalid":1`) {
+		t.Errorf("after the flat-file edit: %s", stdout)
+	}
+}
+
+func TestCheckCommand(t *testing.T) {
+	flat, err := os.ReadFile("../../flatfile/testdata/confirm.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runVTR(t, string(flat), "check", "-")
+	if code != 1 || !strings.Contains(stdout, "CARRIER_MISMATCH") || !strings.Contains(stderr, "14 lines: 4 ok, 3 rejected") {
+		t.Errorf("check: exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	stdout, _, _ = runVTR(t, string(flat), "check", "--json", "-")
+	if n := strings.Count(stdout, "\n"); n != 14 {
+		t.Errorf("check --json: %d lines, want 14", n)
+	}
+}
+
+func TestPoliciesCommand(t *testing.T) {
+	stdout, _, code := runVTR(t, "", "policies")
+	for _, id := range []string{"amazon-us", "amazon-cn-us", "amazon-eu", "amazon-jp", "walmart-us", "ebay-us", "tiktok-us", "etsy"} {
+		if !strings.Contains(stdout, id) {
+			t.Errorf("policies lacks %s", id)
+		}
+	}
+	if code != 0 {
+		t.Errorf("exit %d", code)
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "p.json")
+	os.WriteFile(file, []byte(`[{"id":"mall-eu","name":"Mall","marketplace":"mall.example","target":0.9,"at_risk_margin":0.01,"window_days":30,"group_by":"account","inclusion":"ship_date","scans":{"min_physical":1}}]`), 0o644)
+	stdout, _, code = runVTR(t, "", "policies", "--policies", file, "--json")
+	if code != 0 || !strings.Contains(stdout, `"id": "mall-eu"`) {
+		t.Errorf("operator policy: exit %d %s", code, stdout)
+	}
+	os.WriteFile(file, []byte(`[{"id":"bad","target":1.5,"window_days":30,"group_by":"account","inclusion":"ship_date","scans":{"min_physical":1}}]`), 0o644)
+	if _, stderr, code := runVTR(t, "", "policies", "--policies", file); code != 2 || !strings.Contains(stderr, "target") {
+		t.Errorf("bad policy: exit %d %q", code, stderr)
+	}
+}
