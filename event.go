@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -149,9 +150,12 @@ type Event struct {
 
 // EventID returns the idempotency key of an event: a hex SHA-256 over the
 // owning carrier, the tracking number, the occurrence time (UTC, to the
-// second), the raw code (or the status when there is none) and the raw
-// location. It deliberately excludes the feed, so the same scan arriving
-// through two aggregators is stored once.
+// second), the raw code (or the status when there is none), the
+// description (case and spacing folded) and the location. It excludes the
+// feed and its delivery id, so a redelivered webhook is stored once. The
+// description is part of the key because some feeds repeat one raw code on
+// every checkpoint (AfterShip's raw_tag): two scans at the same minute and
+// place must not collapse into one.
 func EventID(e *Event) string {
 	h := sha256.New()
 	var buf []byte
@@ -169,6 +173,7 @@ func EventID(e *Event) string {
 	} else {
 		add(string(e.Status))
 	}
+	add(strings.Join(strings.Fields(strings.ToLower(e.Description)), " "))
 	add(e.Location.City)
 	add(e.Location.State)
 	add(e.Location.PostalCode)
