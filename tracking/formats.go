@@ -771,7 +771,12 @@ func (f *Format) Generate(r *rand.Rand) string { return string(f.gen(r, nil)) }
 // Weak reports whether the format is a bare shape: no check digit and no
 // fixed prefix of two characters or more (DHL eCommerce 14, SF Express
 // legacy 12 …). Such a number is honestly ambiguous.
-func (f *Format) Weak() bool { return f.strength(false) == strengthWeak }
+func (f *Format) Weak() bool { return f.CheckDigit == "" && f.literal < 2 }
+
+// Specific reports whether the format has a fixed prefix or suffix of two
+// characters or more (1Z, TBA, …CN): such numbers rarely fit another
+// carrier's format, check digit or not.
+func (f *Format) Specific() bool { return f.literal >= 2 }
 
 // Owner returns the carrier that issues a number of the format: the
 // format's carrier, or for S10 numbers the postal operator of the country

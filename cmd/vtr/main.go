@@ -61,6 +61,9 @@ Usage:
                  recompute everything and compare with the live aggregates
   vtr policies [--json] [--policies FILE]
                  list the marketplace policies and their parameters
+  vtr simulate --sellers N --days D --seed S [--format F] [--truth FILE]
+                 a deterministic carrier network: sellers, orders, shipments,
+                 scan journeys and the failure modes sellers hit
   vtr help       show this help
 
 Exit status: 0 all good, 1 defects found, 2 usage error, 3 other failure.
@@ -107,6 +110,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.verify(ctx, rest)
 	case "policies":
 		return m.policies(rest)
+	case "simulate":
+		return m.simulate(ctx, rest)
 	case "help", "-h", "--help":
 		_, err := io.WriteString(m.Stdout, usage)
 		return err

@@ -1,0 +1,318 @@
+// Package simulate is a deterministic carrier-network simulator. From a
+// seed it invents sellers (US and China-origin), their orders, ship
+// confirmations, cancellations and the carriers' scan events, with known
+// failure modes injected at known rates, and writes them as vtr's native
+// NDJSON or as AfterShip, EasyPost or 17TRACK webhook payloads, with an
+// optional ground-truth sidecar naming each package's injected modes.
+//
+// The simulation is a pure function of its Config: it never reads the
+// clock, and the same seed and configuration give byte-identical output
+// whatever the number of workers. It streams: sellers advance day by day,
+// each keeping only its packages still in flight, so memory depends on
+// the number of sellers and the transit times, never on the number of
+// days.
+package simulate
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"time"
+
+	"github.com/vtr-project/vtr/native"
+)
+
+// Format is an output format.
+type Format string
+
+// Output formats.
+const (
+	Native    Format = "native"    // vtr native NDJSON (native.Encoder)
+	AfterShip Format = "aftership" // AfterShip tracking_update webhooks (tracking-events.md §2.5)
+	EasyPost  Format = "easypost"  // EasyPost tracker.updated Events (§3.3)
+	Track17   Format = "17track"   // 17TRACK TRACKING_UPDATED pushes (§4.1)
+)
+
+// Formats lists the output formats.
+var Formats = []Format{Native, AfterShip, EasyPost, Track17}
+
+// Config is a simulation. The zero values of the optional fields take the
+// defaults below.
+type Config struct {
+	Seed    uint64
+	Sellers int
+	Days    int
+	// Start is the first day (UTC midnight is used); required: the
+	// simulator never reads the clock.
+	Start time.Time
+	// OrdersPerDay is the mean number of orders per seller per day
+	// (default 40); each seller's own volume varies around it.
+	OrdersPerDay float64
+	// ChinaShare is the share of sellers shipping from China (default
+	// 0.3); -1 means none.
+	ChinaShare float64
+	// Rates are the failure-mode rates (nil: DefaultRates).
+	Rates *Rates
+	// Workers is the parallelism (default GOMAXPROCS). The output does not
+	// depend on it.
+	Workers int
+	// Tail is how many days after the last order day the simulation goes
+	// on, so parcels in flight finish their journeys (default 30; China
+	// parcels take up to about 25 days).
+	Tail int
+}
+
+// Output says where the simulation goes.
+type Output struct {
+	Format Format    // default Native
+	Out    io.Writer // the main stream
+	// Records, with a webhook format, receives the sellers, orders,
+	// shipments and cancellations as native NDJSON (the webhooks carry
+	// only carrier events). Optional.
+	Records io.Writer
+	// Truth receives one JSON object per package with its injected
+	// failure modes. Optional.
+	Truth io.Writer
+}
+
+// Stats counts what a simulation wrote.
+type Stats struct {
+	Sellers, Orders, Shipments, Cancellations, Events int64
+	Packages                                          int64 // packages (truth lines)
+	Payloads                                          int64 // webhook payloads (= events with a webhook format)
+}
+
+func (s *Stats) add(o *Stats) {
+	s.Sellers += o.Sellers
+	s.Orders += o.Orders
+	s.Shipments += o.Shipments
+	s.Cancellations += o.Cancellations
+	s.Events += o.Events
+	s.Packages += o.Packages
+	s.Payloads += o.Payloads
+}
+
+// Limits guard against a typo turning into a run that never ends.
+const (
+	MaxSellers = 1_000_000
+	MaxDays    = 3660
+)
+
+// normalize fills in defaults and checks the configuration.
+func (c Config) normalize() (Config, error) {
+	if c.Sellers < 1 || c.Sellers > MaxSellers {
+		return c, fmt.Errorf("sellers: %d is not between 1 and %d", c.Sellers, MaxSellers)
+	}
+	if c.Days < 1 || c.Days > MaxDays {
+		return c, fmt.Errorf("days: %d is not between 1 and %d", c.Days, MaxDays)
+	}
+	if c.Start.IsZero() {
+		return c, errors.New("start: required (the simulator never reads the clock)")
+	}
+	y, m, d := c.Start.UTC().Date()
+	c.Start = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	if c.OrdersPerDay == 0 {
+		c.OrdersPerDay = 40
+	}
+	if c.OrdersPerDay < 0 || c.OrdersPerDay > 100_000 {
+		return c, fmt.Errorf("orders per day: %g is not between 0 and 100000", c.OrdersPerDay)
+	}
+	switch {
+	case c.ChinaShare == 0:
+		c.ChinaShare = 0.3
+	case c.ChinaShare == -1:
+		c.ChinaShare = 0
+	case c.ChinaShare < 0 || c.ChinaShare > 1:
+		return c, fmt.Errorf("china share: %g is not between 0 and 1", c.ChinaShare)
+	}
+	if c.Rates == nil {
+		r := DefaultRates()
+		c.Rates = &r
+	}
+	for i, p := range c.Rates {
+		if p < 0 || p > 1 {
+			return c, fmt.Errorf("rate of %s: %g is not between 0 and 1", Mode(i), p)
+		}
+	}
+	if sum := c.Rates.Sum(); sum > 1+1e-9 {
+		return c, fmt.Errorf("failure-mode rates add up to %.3f; a package gets at most one mode, so they must add up to 1 or less", sum)
+	}
+	if c.Workers <= 0 {
+		c.Workers = runtime.GOMAXPROCS(0)
+	}
+	if c.Tail == 0 {
+		c.Tail = 30
+	}
+	if c.Tail < 0 {
+		c.Tail = 0
+	}
+	return c, nil
+}
+
+// task is one seller-day: generated by a worker, written by the writer in
+// (day, seller) order.
+type task struct {
+	day   int
+	s     *seller
+	prev  chan struct{} // closed when the same seller's previous day is done
+	done  chan struct{} // closed when this task is done
+	out   []byte
+	recs  []byte
+	truth []byte
+	stats Stats
+}
+
+// Run runs the simulation described by cfg and writes it to out. It
+// returns what it wrote; on a write error or a cancelled context it stops
+// and returns the error.
+func Run(ctx context.Context, cfg Config, out Output) (Stats, error) {
+	var st Stats
+	cfg, err := cfg.normalize()
+	if err != nil {
+		return st, err
+	}
+	if out.Format == "" {
+		out.Format = Native
+	}
+	switch out.Format {
+	case Native, AfterShip, EasyPost, Track17:
+	default:
+		return st, fmt.Errorf("format: unknown %q (native, aftership, easypost or 17track)", out.Format)
+	}
+	if out.Out == nil {
+		return st, errors.New("output: no writer")
+	}
+
+	sellers := make([]*seller, cfg.Sellers)
+	for i := range sellers {
+		sellers[i] = newSeller(&cfg, i)
+	}
+	// Sellers first.
+	recW := out.Out
+	if out.Format != Native {
+		recW = out.Records
+	}
+	if recW != nil {
+		enc := native.NewEncoder(recW)
+		for _, s := range sellers {
+			if err := enc.WriteSeller(&s.v); err != nil {
+				return st, err
+			}
+		}
+		if err := enc.Flush(); err != nil {
+			return st, err
+		}
+	}
+	st.Sellers = int64(len(sellers))
+
+	totalDays := cfg.Days + cfg.Tail
+	work := make(chan *task, cfg.Workers)
+	order := make(chan *task, 2*cfg.Workers+4)
+	free := make(chan *task, 3*cfg.Workers+8)
+	stop := make(chan struct{})
+	workerErr := make(chan error, cfg.Workers)
+
+	for range cfg.Workers {
+		go func() {
+			w := newWorker(&cfg, out.Format, out.Records != nil, out.Truth != nil)
+			for t := range work {
+				if t.prev != nil {
+					<-t.prev
+				}
+				if err := w.run(t); err != nil {
+					select {
+					case workerErr <- err:
+					default:
+					}
+				}
+				close(t.done)
+			}
+		}()
+	}
+
+	// The dispatcher hands out seller-days in order; each task waits for
+	// the same seller's previous day, which was dispatched earlier, so the
+	// pipeline cannot deadlock.
+	go func() {
+		defer close(order)
+		defer close(work)
+		last := make([]chan struct{}, len(sellers))
+		for d := 0; d < totalDays; d++ {
+			for i, s := range sellers {
+				var t *task
+				select {
+				case t = <-free:
+					t.out, t.recs, t.truth = t.out[:0], t.recs[:0], t.truth[:0]
+				default:
+					t = &task{}
+				}
+				t.day, t.s, t.prev, t.done, t.stats = d, s, last[i], make(chan struct{}), Stats{}
+				last[i] = t.done
+				select {
+				case order <- t:
+				case <-stop:
+					return
+				}
+				work <- t
+			}
+		}
+	}()
+
+	var werr error
+	finish := func(e error) {
+		if werr == nil {
+			werr = e
+			close(stop)
+		}
+	}
+	for t := range order {
+		<-t.done
+		if werr != nil {
+			continue
+		}
+		select {
+		case e := <-workerErr:
+			finish(e)
+			continue
+		default:
+		}
+		if err := write(out.Out, t.out); err != nil {
+			finish(err)
+			continue
+		}
+		if out.Records != nil && out.Format != Native {
+			if err := write(out.Records, t.recs); err != nil {
+				finish(err)
+				continue
+			}
+		}
+		if out.Truth != nil {
+			if err := write(out.Truth, t.truth); err != nil {
+				finish(err)
+				continue
+			}
+		}
+		st.add(&t.stats)
+		if t.s.idx == len(sellers)-1 {
+			if err := ctx.Err(); err != nil {
+				finish(err)
+				continue
+			}
+		}
+		select {
+		case free <- t:
+		default:
+		}
+	}
+	return st, werr
+}
+
+func write(w io.Writer, b []byte) error {
+	if len(b) == 0 {
+		return nil
+	}
+	_, err := w.Write(b)
+	return err
+}
