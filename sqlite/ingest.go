@@ -19,7 +19,7 @@ import (
 
 // BatchSize is how many records one import transaction holds: large enough
 // to amortise the commit's fsync, small enough to keep memory flat.
-const BatchSize = 5000
+const BatchSize = 50000
 
 // ImportStats counts what an import did.
 type ImportStats = vtr.ImportStats
@@ -654,6 +654,9 @@ func (b *batch) flushEvents(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("put events: %w", err)
 	}
+	if err := b.prefetchSummaries(ctx, inserted); err != nil {
+		return err
+	}
 	b.st.DuplicateEvents += len(b.events) - len(inserted)
 	b.st.Events += len(inserted)
 	b.events = b.events[:0]
@@ -680,29 +683,85 @@ func (b *batch) flushEvents(ctx context.Context) error {
 	return nil
 }
 
+const summaryColumns = `events, physical, unknown, first_event_at, first_physical_at, first_physical_id, fp_city, fp_state,
+		fp_postal_code, fp_country, delivered_at, attempted_at, last_status, last_at, last_id`
+
+// prefetchSummaries loads, in one query, the stored summaries of the
+// numbers among keys not yet cached; the numbers without one start empty.
+func (b *batch) prefetchSummaries(ctx context.Context, keys [][2]string) error {
+	var nums []any
+	seen := map[string]bool{}
+	for _, k := range keys {
+		if _, ok := b.summaries[k[0]]; !ok && !seen[k[0]] {
+			seen[k[0]] = true
+			nums = append(nums, k[0])
+		}
+	}
+	if len(nums) == 0 {
+		return nil
+	}
+	q := `SELECT tracking_norm, ` + summaryColumns + ` FROM scan_summaries WHERE tracking_norm IN (?` + strings.Repeat(",?", len(nums)-1) + `)`
+	st, err := b.stmt(ctx, q)
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(ctx, nums...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var num string
+		r := &summaryRow{}
+		if err := scanSummary(rows, &num, &r.s); err != nil {
+			return err
+		}
+		b.summaries[num] = r
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, n := range nums {
+		if _, ok := b.summaries[n.(string)]; !ok {
+			b.summaries[n.(string)] = &summaryRow{isNew: true}
+		}
+	}
+	return nil
+}
+
+type scanner interface{ Scan(...any) error }
+
+// scanSummary reads a summary row (an optional leading column first).
+func scanSummary(row scanner, lead *string, s *vtr.ScanSummary) error {
+	var fe, fp, del, att, last int64
+	var lastStatus string
+	dest := []any{&s.Events, &s.Physical, &s.Unknown, &fe, &fp, &s.FirstPhysicalID, &s.FirstPhysicalLocation.City,
+		&s.FirstPhysicalLocation.State, &s.FirstPhysicalLocation.PostalCode, &s.FirstPhysicalLocation.Country, &del, &att, &lastStatus, &last, &s.LastID}
+	if lead != nil {
+		dest = append([]any{lead}, dest...)
+	}
+	if err := row.Scan(dest...); err != nil {
+		return err
+	}
+	s.FirstEventAt, s.FirstPhysicalAt, s.DeliveredAt, s.AttemptedAt, s.LastAt = fromUnix(fe), fromUnix(fp), fromUnix(del), fromUnix(att), fromUnix(last)
+	s.LastStatus = vtr.EventStatus(lastStatus)
+	return nil
+}
+
 func (b *batch) summary(ctx context.Context, num string) (*summaryRow, error) {
 	if r, ok := b.summaries[num]; ok {
 		return r, nil
 	}
 	r := &summaryRow{}
-	s := &r.s
-	row, err := b.queryRow(ctx, `SELECT events, physical, unknown, first_event_at, first_physical_at, first_physical_id, fp_city, fp_state,
-		fp_postal_code, fp_country, delivered_at, attempted_at, last_status, last_at, last_id FROM scan_summaries WHERE tracking_norm = ?`, num)
+	row, err := b.queryRow(ctx, `SELECT `+summaryColumns+` FROM scan_summaries WHERE tracking_norm = ?`, num)
 	if err != nil {
 		return nil, err
 	}
-	var fe, fp, del, att, last int64
-	var lastStatus string
-	err = row.Scan(&s.Events, &s.Physical, &s.Unknown, &fe, &fp, &s.FirstPhysicalID, &s.FirstPhysicalLocation.City,
-		&s.FirstPhysicalLocation.State, &s.FirstPhysicalLocation.PostalCode, &s.FirstPhysicalLocation.Country, &del, &att, &lastStatus, &last, &s.LastID)
-	switch {
+	switch err := scanSummary(row, nil, &r.s); {
 	case errors.Is(err, sql.ErrNoRows):
 		r.isNew = true
 	case err != nil:
 		return nil, err
-	default:
-		s.FirstEventAt, s.FirstPhysicalAt, s.DeliveredAt, s.AttemptedAt, s.LastAt = fromUnix(fe), fromUnix(fp), fromUnix(del), fromUnix(att), fromUnix(last)
-		s.LastStatus = vtr.EventStatus(lastStatus)
 	}
 	b.summaries[num] = r
 	return r, nil

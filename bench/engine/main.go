@@ -210,7 +210,8 @@ CREATE TABLE events (tracking_norm TEXT, event_id TEXT, carrier TEXT, occurred_a
 
 func bulkInsert(ctx context.Context, path string, dec *native.Decoder) (rowCounts, error) {
 	var c rowCounts
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)")
+	// The same connection settings as vtr's store: a fair comparison.
+	db, err := sql.Open("sqlite", "file:"+path+"?"+sqlite.Pragmas)
 	if err != nil {
 		return c, err
 	}
