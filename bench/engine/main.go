@@ -110,11 +110,6 @@ func run(in, dir string, rateRuns int) error {
 	if err != nil {
 		return err
 	}
-	var maxDay int64
-	if err := store.DB().QueryRowContext(ctx, `SELECT MAX(day) FROM packages WHERE seller_id = ?`, seller).Scan(&maxDay); err != nil {
-		return err
-	}
-	asOf := time.Unix(maxDay*86400, 0).UTC().Add(23 * time.Hour)
 	policy, err := store.SellerPolicy(ctx, seller)
 	if err != nil {
 		return err
@@ -123,6 +118,12 @@ func run(in, dir string, rateRuns int) error {
 	if err != nil {
 		return err
 	}
+	// As of the end of the window holding the most packages.
+	bestDay, err := busiestWindow(ctx, store.DB(), seller, p.WindowDays)
+	if err != nil {
+		return err
+	}
+	asOf := time.Unix(bestDay*86400, 0).UTC().Add(23 * time.Hour)
 	var rep *vtr.RateReport
 	vtrLat := timeIt(rateRuns, func() error {
 		rep, err = store.Rate(ctx, seller, policy, asOf, 7)
@@ -322,6 +323,38 @@ func groupBy(ctx context.Context, db *sql.DB, seller string, from, to int64) (in
 		n++
 	}
 	return n, rows.Err()
+}
+
+// busiestWindow returns the last day of the window of the given length
+// that holds the most of the seller's packages.
+func busiestWindow(ctx context.Context, db *sql.DB, seller string, days int) (int64, error) {
+	rows, err := db.QueryContext(ctx, `SELECT day, COUNT(*) FROM packages WHERE seller_id = ? GROUP BY day ORDER BY day`, seller)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	perDay := map[int64]int{}
+	var lo, hi int64 = 1 << 62, 0
+	for rows.Next() {
+		var d int64
+		var n int
+		if err := rows.Scan(&d, &n); err != nil {
+			return 0, err
+		}
+		perDay[d] = n
+		lo, hi = min(lo, d), max(hi, d)
+	}
+	best, bestN, sum := hi, -1, 0
+	for d := lo; d <= hi; d++ {
+		sum += perDay[d]
+		if d-int64(days) >= lo {
+			sum -= perDay[d-int64(days)]
+		}
+		if sum > bestN {
+			best, bestN = d, sum
+		}
+	}
+	return best, rows.Err()
 }
 
 func biggestSeller(ctx context.Context, db *sql.DB) (string, int, error) {
