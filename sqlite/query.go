@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -388,4 +389,39 @@ func (s *Store) UnknownCodes(ctx context.Context) ([][4]string, error) {
 		out = append(out, [4]string{src + " " + carrier, code, example, fmt.Sprint(n)})
 	}
 	return out, rows.Err()
+}
+
+// Sellers lists the sellers, by ID.
+func (s *Store) Sellers(ctx context.Context) ([]vtr.Seller, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT seller_id, name, policies FROM sellers ORDER BY seller_id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []vtr.Seller
+	for rows.Next() {
+		var sl vtr.Seller
+		var pol string
+		if err := rows.Scan(&sl.ID, &sl.Name, &pol); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(pol), &sl.Policies); err != nil {
+			return nil, fmt.Errorf("seller %s: policies: %w", sl.ID, err)
+		}
+		out = append(out, sl)
+	}
+	return out, rows.Err()
+}
+
+// LastDay returns the latest inclusion day of any package, or the zero
+// time when there is none: the natural "as of" for data that is not live.
+func (s *Store) LastDay(ctx context.Context) (time.Time, error) {
+	var d sql.NullInt64
+	if err := s.db.QueryRowContext(ctx, `SELECT MAX(day) FROM packages`).Scan(&d); err != nil {
+		return time.Time{}, err
+	}
+	if !d.Valid {
+		return time.Time{}, nil
+	}
+	return dayTime(d.Int64), nil
 }

@@ -44,6 +44,9 @@ var errFound = errors.New("defects found")
 const usage = `vtr — the Valid Tracking Rate engine
 
 Usage:
+  vtr demo [--db FILE]
+                 the main job on the embedded database: load demo data if it
+                 is empty, then every seller's rate and the worst defects
   vtr validate [--carrier CODE] [--json] [NUMBER ...]
                  validate tracking numbers (from the arguments, or one per
                  line from standard input)
@@ -112,6 +115,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.policies(rest)
 	case "simulate":
 		return m.simulate(ctx, rest)
+	case "demo":
+		return m.demo(ctx, rest)
 	case "help", "-h", "--help":
 		_, err := io.WriteString(m.Stdout, usage)
 		return err

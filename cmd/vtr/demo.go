@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/native"
+	"github.com/vtr-project/vtr/simulate"
+)
+
+const demoHelp = `Usage: vtr demo [--db FILE] [--as-of TIME]
+
+vtr's main job on the embedded database: loads demo data when the database
+is empty (a simulated month of 6 sellers shipping from the US and China,
+with the failure modes sellers hit), then shows every seller's Valid
+Tracking Rate and the worst seller's defects with their reasons.
+--as-of defaults to the latest promised delivery date in the data, or now
+when that is later.
+`
+
+// demoConfig is the demo data set: deterministic, a month of orders.
+var demoConfig = simulate.Config{Seed: 1, Sellers: 6, Days: 30, Start: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), OrdersPerDay: 40, ChinaShare: 0.34}
+
+func (m *Main) demo(ctx context.Context, args []string) error {
+	fs := newFlags("demo")
+	sf := addStoreFlags(fs)
+	asOf := fs.String("as-of", "", "")
+	if ok, err := parse(fs, args, demoHelp, m.Stdout); !ok {
+		return err
+	}
+	store, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	sellers, err := store.Sellers(ctx)
+	if err != nil {
+		return err
+	}
+	if len(sellers) == 0 {
+		fmt.Fprintf(m.Stderr, "%s is empty: loading demo data (%d sellers, %d days from %s, seed %d)…\n",
+			*sf.db, demoConfig.Sellers, demoConfig.Days, demoConfig.Start.Format("2006-01-02"), demoConfig.Seed)
+		pr, pw := io.Pipe()
+		go func() {
+			_, err := simulate.Run(ctx, demoConfig, simulate.Output{Out: pw})
+			pw.CloseWithError(err)
+		}()
+		dec := native.NewDecoder(pr, clock)
+		st, err := store.Import(ctx, dec.Next, func(err error) { fmt.Fprintf(m.Stderr, "vtr: %v\n", err) })
+		pr.Close()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stderr, "imported %d orders, %d shipments and %d carrier events\n\n", st.Orders, st.Shipments, st.Events)
+		if sellers, err = store.Sellers(ctx); err != nil {
+			return err
+		}
+	}
+	at := clock().UTC()
+	if *asOf != "" {
+		if at, err = parseAsOf(*asOf, at); err != nil {
+			return err
+		}
+	} else if last, err := store.LastDay(ctx); err != nil {
+		return err
+	} else if !last.IsZero() && last.Before(at) {
+		at = last.Add(24*time.Hour - time.Second)
+	}
+
+	fmt.Fprintf(m.Stdout, "Valid Tracking Rate as of %s\n\n", at.Format("2006-01-02"))
+	fmt.Fprintf(m.Stdout, "%-16s %-13s %9s %8s %8s  %-13s %s\n", "seller", "policy", "VTR", "valid", "invalid", "status", "worst category")
+	var worst *vtr.RateReport
+	for _, s := range sellers {
+		for _, p := range s.Policies {
+			r, err := store.Rate(ctx, s.ID, p, at, 7)
+			if err != nil {
+				return err
+			}
+			if r.Overall.Valid+r.Overall.Invalid == 0 {
+				continue
+			}
+			wc := ""
+			var wr *float64
+			for _, c := range r.Categories {
+				if c.Rate != nil && (wr == nil || *c.Rate < *wr) {
+					wc, wr = fmt.Sprintf("%s %s (%s)", c.Category, pct(c.Rate), c.Status), c.Rate
+				}
+			}
+			fmt.Fprintf(m.Stdout, "%-16s %-13s %9s %8d %8d  %-13s %s\n", s.ID, p, pct(r.Overall.Rate), r.Overall.Valid, r.Overall.Invalid, r.Status, wc)
+			if worst == nil || rateOr1(r.Overall.Rate) < rateOr1(worst.Overall.Rate) {
+				worst = r
+			}
+		}
+	}
+	if worst == nil {
+		fmt.Fprintln(m.Stdout, "\nNo package is in a window yet.")
+		return nil
+	}
+	var buf bytes.Buffer
+	n, err := store.Report(ctx, vtr.ReportFilter{SellerID: worst.SellerID, Policy: worst.Policy, AsOf: at}, &buf)
+	if err != nil {
+		return err
+	}
+	rows, _ := csv.NewReader(&buf).ReadAll()
+	fmt.Fprintf(m.Stdout, "\n%s (%s) has %d packages without valid tracking; the first ones, with their reasons:\n", worst.SellerID, worst.Policy, n)
+	for i, row := range rows {
+		if i == 0 || i > 8 {
+			continue
+		}
+		fmt.Fprintf(m.Stdout, "  %s  %-16s %-24s %s\n     %s\n", row[0], row[1], row[2], row[11], row[13])
+	}
+	fmt.Fprintf(m.Stdout, "\nNext: vtr rate --seller %s --as-of %s    vtr report --seller %s --as-of %s > defects.csv\n",
+		worst.SellerID, at.Format("2006-01-02"), worst.SellerID, at.Format("2006-01-02"))
+	return nil
+}
+
+func rateOr1(r *float64) float64 {
+	if r == nil {
+		return 1
+	}
+	return *r
+}
