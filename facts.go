@@ -21,6 +21,10 @@ type ScanSummary struct {
 	// delivery-attempt scans.
 	DeliveredAt time.Time
 	AttemptedAt time.Time
+	// DeliveredOffset is the UTC offset (seconds) of the delivery scan,
+	// so on-time delivery compares the local delivery date with the
+	// promised date.
+	DeliveredOffset int
 	// LastStatus is the status of the latest event (ties broken by ID).
 	LastStatus EventStatus
 	LastAt     time.Time
@@ -54,8 +58,11 @@ func (s *ScanSummary) Add(e *Event) {
 	}
 	switch e.Status {
 	case StatusDelivered:
-		if s.DeliveredAt.IsZero() || e.OccurredAt.Before(s.DeliveredAt) {
-			s.DeliveredAt = e.OccurredAt
+		if s.DeliveredAt.IsZero() || e.OccurredAt.Before(s.DeliveredAt) || e.OccurredAt.Equal(s.DeliveredAt) && e.OffsetSeconds < s.DeliveredOffset {
+			s.DeliveredAt, s.DeliveredOffset = e.OccurredAt, 0
+			if e.OffsetKnown {
+				s.DeliveredOffset = e.OffsetSeconds
+			}
 		}
 	case StatusDeliveryAttempt:
 		if s.AttemptedAt.IsZero() || e.OccurredAt.Before(s.AttemptedAt) {

@@ -78,7 +78,9 @@ func Judge(p *vtr.Policy, f *vtr.PackageFacts, asOf time.Time) vtr.Verdict {
 			orDash(v.Carrier), f.Scans.Physical, f.Scans.FirstPhysicalAt.UTC().Format("2006-01-02 15:04 MST"))
 	}
 	v.Delivered = !f.Scans.DeliveredAt.IsZero()
-	v.OnTime = v.Delivered && !f.Scans.DeliveredAt.After(f.Order.DeliverBy)
+	// Promises are dates: delivered on time when the local delivery date
+	// is on or before the promised delivery date.
+	v.OnTime = v.Delivered && !Day(f.Scans.DeliveredAt.Add(time.Duration(f.Scans.DeliveredOffset)*time.Second)).After(Day(f.Order.DeliverBy))
 	v.Status = v.Outcome
 	if v.IncludedOn.After(Day(asOf)) {
 		v.Status = vtr.VerdictPending

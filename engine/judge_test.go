@@ -202,6 +202,17 @@ func TestPendingUntilPromiseDate(t *testing.T) {
 	if !on.Delivered || !on.OnTime {
 		t.Errorf("delivered %v on time %v, want both", on.Delivered, on.OnTime)
 	}
+	// Delivered at 20:00 in New York on the promised date (00:00 UTC the
+	// next day) is on time; the next local day is late.
+	f.Scans.DeliveredAt = Day(f.Order.DeliverBy).Add(24 * time.Hour)
+	f.Scans.DeliveredOffset = -4 * 3600
+	if v := Judge(p, f, f.Order.DeliverBy); !v.OnTime {
+		t.Errorf("delivered on the promised local date: on time %v, want true", v.OnTime)
+	}
+	f.Scans.DeliveredOffset = 0
+	if v := Judge(p, f, f.Order.DeliverBy); v.OnTime {
+		t.Errorf("delivered the day after the promise: on time %v, want false", v.OnTime)
+	}
 }
 
 func TestBuiltinPoliciesValid(t *testing.T) {
@@ -221,9 +232,12 @@ func TestBuiltinPoliciesValid(t *testing.T) {
 
 func TestOrderCounts(t *testing.T) {
 	o := base().Order
-	late := OrderCounts(&OrderFacts{Order: o, FirstShippedAt: o.ShipBy.Add(time.Hour)})
-	if late[0].Kind != "ship" || late[0].Hits != 1 {
-		t.Errorf("shipped after ship-by: %+v, want a late shipment", late)
+	// The expected ship date is a date: later the same day is on time,
+	// the next day is late.
+	sameDay := OrderCounts(&OrderFacts{Order: o, FirstShippedAt: Day(o.ShipBy).Add(23 * time.Hour)})
+	late := OrderCounts(&OrderFacts{Order: o, FirstShippedAt: Day(o.ShipBy).Add(25 * time.Hour)})
+	if sameDay[0].Kind != "ship" || sameDay[0].Hits != 0 || late[0].Hits != 1 {
+		t.Errorf("shipped the same day / the next day: %+v / %+v, want on time / late", sameDay, late)
 	}
 	cancelled := OrderCounts(&OrderFacts{Order: o, Cancellation: &vtr.Cancellation{CancelledAt: t0.Add(time.Hour), BySeller: true}})
 	if len(cancelled) != 1 || cancelled[0].Kind != "order" || cancelled[0].Hits != 1 {

@@ -31,7 +31,7 @@ func OrderCounts(f *OrderFacts) []OrderCount {
 	var out []OrderCount
 	if !f.Order.ShipBy.IsZero() && !f.FirstShippedAt.IsZero() {
 		late := 0
-		if f.FirstShippedAt.After(f.Order.ShipBy) {
+		if Day(f.FirstShippedAt).After(Day(f.Order.ShipBy)) { // the expected ship date is a date
 			late = 1
 		}
 		out = append(out, OrderCount{Kind: "ship", Day: Day(f.Order.ShipBy), Total: 1, Hits: late})

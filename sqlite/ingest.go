@@ -684,7 +684,7 @@ func (b *batch) flushEvents(ctx context.Context) error {
 }
 
 const summaryColumns = `events, physical, unknown, first_event_at, first_physical_at, first_physical_id, fp_city, fp_state,
-		fp_postal_code, fp_country, delivered_at, attempted_at, last_status, last_at, last_id`
+		fp_postal_code, fp_country, delivered_at, attempted_at, last_status, last_at, last_id, delivered_offset`
 
 // prefetchSummaries loads, in one query, the stored summaries of the
 // numbers among keys not yet cached; the numbers without one start empty.
@@ -736,7 +736,7 @@ func scanSummary(row scanner, lead *string, s *vtr.ScanSummary) error {
 	var fe, fp, del, att, last int64
 	var lastStatus string
 	dest := []any{&s.Events, &s.Physical, &s.Unknown, &fe, &fp, &s.FirstPhysicalID, &s.FirstPhysicalLocation.City,
-		&s.FirstPhysicalLocation.State, &s.FirstPhysicalLocation.PostalCode, &s.FirstPhysicalLocation.Country, &del, &att, &lastStatus, &last, &s.LastID}
+		&s.FirstPhysicalLocation.State, &s.FirstPhysicalLocation.PostalCode, &s.FirstPhysicalLocation.Country, &del, &att, &lastStatus, &last, &s.LastID, &s.DeliveredOffset}
 	if lead != nil {
 		dest = append([]any{lead}, dest...)
 	}
@@ -786,15 +786,15 @@ func (b *batch) finish(ctx context.Context, st *ImportStats) error {
 		s := &r.s
 		l := s.FirstPhysicalLocation
 		if _, err := b.exec(ctx, `INSERT INTO scan_summaries (tracking_norm, events, physical, unknown, first_event_at, first_physical_at, first_physical_id,
-			fp_city, fp_state, fp_postal_code, fp_country, delivered_at, attempted_at, last_status, last_at, last_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tracking_norm) DO UPDATE SET
+			fp_city, fp_state, fp_postal_code, fp_country, delivered_at, attempted_at, last_status, last_at, last_id, delivered_offset)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tracking_norm) DO UPDATE SET
 			events = excluded.events, physical = excluded.physical, unknown = excluded.unknown, first_event_at = excluded.first_event_at,
 			first_physical_at = excluded.first_physical_at, first_physical_id = excluded.first_physical_id, fp_city = excluded.fp_city,
 			fp_state = excluded.fp_state, fp_postal_code = excluded.fp_postal_code, fp_country = excluded.fp_country,
 			delivered_at = excluded.delivered_at, attempted_at = excluded.attempted_at, last_status = excluded.last_status,
-			last_at = excluded.last_at, last_id = excluded.last_id`,
+			last_at = excluded.last_at, last_id = excluded.last_id, delivered_offset = excluded.delivered_offset`,
 			num, s.Events, s.Physical, s.Unknown, unix(s.FirstEventAt), unix(s.FirstPhysicalAt), s.FirstPhysicalID, l.City, l.State,
-			l.PostalCode, l.Country, unix(s.DeliveredAt), unix(s.AttemptedAt), string(s.LastStatus), unix(s.LastAt), s.LastID); err != nil {
+			l.PostalCode, l.Country, unix(s.DeliveredAt), unix(s.AttemptedAt), string(s.LastStatus), unix(s.LastAt), s.LastID, s.DeliveredOffset); err != nil {
 			return fmt.Errorf("put scan summary: %w", err)
 		}
 	}

@@ -33,8 +33,8 @@ func TestMigrationsRecordedOnce(t *testing.T) {
 		if err := s.DB().QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
-		if n != 1 {
-			t.Errorf("%d migrations recorded, want 1", n)
+		if n != 2 {
+			t.Errorf("%d migrations recorded, want 2", n)
 		}
 		s.Close()
 	}

@@ -32,7 +32,7 @@ func (s *Store) Verify(ctx context.Context) ([]Difference, error) {
 
 	// 1. Scan summaries, from the events.
 	sums := map[string]*vtr.ScanSummary{}
-	rows, err := tx.QueryContext(ctx, `SELECT tracking_norm, event_id, occurred_at, status, class, city, state, postal_code, country FROM events`)
+	rows, err := tx.QueryContext(ctx, `SELECT tracking_norm, event_id, occurred_at, utc_offset, offset_known, status, class, city, state, postal_code, country FROM events`)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +40,7 @@ func (s *Store) Verify(ctx context.Context) ([]Difference, error) {
 		var e vtr.Event
 		var at int64
 		var status, class string
-		if err := rows.Scan(&e.TrackingNumber, &e.ID, &at, &status, &class, &e.Location.City, &e.Location.State, &e.Location.PostalCode, &e.Location.Country); err != nil {
+		if err := rows.Scan(&e.TrackingNumber, &e.ID, &at, &e.OffsetSeconds, &e.OffsetKnown, &status, &class, &e.Location.City, &e.Location.State, &e.Location.PostalCode, &e.Location.Country); err != nil {
 			rows.Close()
 			return nil, err
 		}
