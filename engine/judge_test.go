@@ -119,6 +119,23 @@ func TestJudge(t *testing.T) {
 			[]vtr.Reason{vtr.ExemptLowValue}, "below 10.00 USD"},
 		{"jp: under 1,000 JPY is not considered (§6)", "amazon-jp", func(f *vtr.PackageFacts) { f.Order.Value = vtr.Money{Minor: 999, Currency: "JPY"} },
 			vtr.VerdictExempt, []vtr.Reason{vtr.ExemptLowValue}, "below 1000 JPY"},
+		{"eu: a domestic order of €15 or less is not measured (§6)", "amazon-eu", func(f *vtr.PackageFacts) {
+			f.Order.Value = vtr.Money{Minor: 1500, Currency: "EUR"}
+			f.Order.ShipTo.Country = "DE"
+			f.Seller.ShipFrom[0] = vtr.ShipFrom{ID: "WH1", Country: "DE", City: "Berlin"}
+		}, vtr.VerdictExempt, []vtr.Reason{vtr.ExemptLowValue}, "below 15.01 EUR"},
+		{"eu: €15.01 domestic is measured (§6)", "amazon-eu", func(f *vtr.PackageFacts) {
+			f.Order.Value = vtr.Money{Minor: 1501, Currency: "EUR"}
+			f.Order.ShipTo.Country = "DE"
+			f.Seller.ShipFrom[0] = vtr.ShipFrom{ID: "WH1", Country: "DE", City: "Berlin"}
+			f.Scans.FirstPhysicalLocation = vtr.Location{City: "Berlin", Country: "DE"}
+		}, vtr.VerdictValid, nil, ""},
+		{"eu: a cross-border letter under €20 is exempt (§6)", "amazon-eu", func(f *vtr.PackageFacts) {
+			f.Order.Value = vtr.Money{Minor: 1999, Currency: "EUR"}
+			f.Order.ShipTo.Country = "FR"
+			f.Shipment.ShipMethod = "Letter"
+			f.Seller.ShipFrom[0] = vtr.ShipFrom{ID: "WH1", Country: "DE", City: "Berlin"}
+		}, vtr.VerdictExempt, []vtr.Reason{vtr.ExemptShipMethod}, "untracked"},
 		{"tiktok covers US origins only (§12.5)", "tiktok-us", func(f *vtr.PackageFacts) {
 			f.Seller.ShipFrom[0] = vtr.ShipFrom{ID: "WH1", Country: "CN", State: "GD", City: "Shenzhen"}
 		}, vtr.VerdictExempt, []vtr.Reason{vtr.ExemptOrigin}, "ships from CN"},

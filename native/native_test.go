@@ -186,3 +186,15 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkDecodeEvent measures decoding and classifying one native event
+// line (JSON, carrier lookup, number normalisation, classification, ID).
+func BenchmarkDecodeEvent(b *testing.B) {
+	line := []byte(`{"type":"event","carrier":"UPS","tracking_number":"1Z96F4R8D313969574","occurred_at":"2026-10-03T14:05:00-07:00","code":"OR","type_code":"I","description":"Origin Scan","location":{"city":"Seattle","state":"WA","postal_code":"98109","country":"US"}}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Decode(1, line, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

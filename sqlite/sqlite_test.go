@@ -39,3 +39,5 @@ func TestMigrationsRecordedOnce(t *testing.T) {
 		s.Close()
 	}
 }
+
+func storetestScenario() string { return storetest.Scenario }

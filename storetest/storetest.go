@@ -77,7 +77,9 @@ func verify(t *testing.T, s vtr.Store) {
 	}
 }
 
-const scenario = `{"type":"seller","id":"S1","name":"Acme","policies":["amazon-us"],"ship_from":[{"id":"WH1","country":"US","state":"WA","city":"Seattle","postal_code":"98109"}]}
+// Scenario is a small hand-written feed with one package of each kind: valid,
+// carrier mismatch on a reused label, label-only, pending, exempt.
+const Scenario = `{"type":"seller","id":"S1","name":"Acme","policies":["amazon-us"],"ship_from":[{"id":"WH1","country":"US","state":"WA","city":"Seattle","postal_code":"98109"}]}
 {"type":"order","id":"111-0000001-0000001","seller_id":"S1","policy":"amazon-us","purchased_at":"2026-10-01T10:00:00Z","category":"Electronics","value":"25.00","currency":"USD","ship_to":{"country":"US","postal_code":"10001"},"ship_by":"2026-10-02T23:59:59Z","deliver_by":"2026-10-06T23:59:59Z"}
 {"type":"shipment","order_id":"111-0000001-0000001","carrier":"UPS","tracking_number":"1Z96F4R8D313969574","ship_from_id":"WH1","shipped_at":"2026-10-02T15:00:00Z","uploaded_at":"2026-10-02T15:05:00Z"}
 {"type":"event","carrier":"UPS","tracking_number":"1Z96F4R8D313969574","occurred_at":"2026-10-02T08:05:00-07:00","code":"MP","type_code":"M","description":"Shipper created a label"}
@@ -96,7 +98,7 @@ const scenario = `{"type":"seller","id":"S1","name":"Acme","policies":["amazon-u
 
 func testImportRateReport(t *testing.T, open Opener) {
 	s := open(t)
-	st, rejected := feed(t, s, scenario)
+	st, rejected := feed(t, s, Scenario)
 	if len(rejected) > 0 || st.Records != 15 || st.Events != 4 {
 		t.Fatalf("stats %+v, rejected %v", st, rejected)
 	}
@@ -159,7 +161,7 @@ func testImportRateReport(t *testing.T, open Opener) {
 
 func testBadLines(t *testing.T, open Opener) {
 	s := open(t)
-	lines := strings.Split(strings.TrimSpace(scenario), "\n")
+	lines := strings.Split(strings.TrimSpace(Scenario), "\n")
 	bad := []string{`{"type":"order","id":"111-0000001-0000009","seller_id":"S1","policy":"nope","purchased_at":"2026-10-01T10:00:00Z","category":"X","value":"1","currency":"USD","deliver_by":"2026-10-06T23:59:59Z"}`,
 		`{"type":"event",`, `{"type":"shipment","order_id":"111-0000001-0000001","shipped_at":"yesterday"}`, `{"type":"seller","id":"S2","nmae":"typo"}`}
 	text := strings.Join(append(append(lines[:3:3], bad...), lines[3:]...), "\n")
@@ -184,7 +186,7 @@ func testBadLines(t *testing.T, open Opener) {
 
 func testEdits(t *testing.T, open Opener) {
 	s := open(t)
-	feed(t, s, scenario)
+	feed(t, s, Scenario)
 	asOf := time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC)
 	// Fix the mismatched carrier before delivery: the edit makes it valid
 	// once the number's scans are in.

@@ -62,6 +62,8 @@ Usage:
                  the defect report as CSV
   vtr verify [--db FILE]
                  recompute everything and compare with the live aggregates
+  vtr unclassified [--db FILE]
+                 carrier event codes no table classifies yet
   vtr policies [--json] [--policies FILE]
                  list the marketplace policies and their parameters
   vtr simulate --sellers N --days D --seed S [--format F] [--truth FILE]
@@ -117,6 +119,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.simulate(ctx, rest)
 	case "demo":
 		return m.demo(ctx, rest)
+	case "unclassified":
+		return m.unclassified(ctx, rest)
 	case "help", "-h", "--help":
 		_, err := io.WriteString(m.Stdout, usage)
 		return err

@@ -147,3 +147,13 @@ func TestPoliciesCommand(t *testing.T) {
 		t.Errorf("bad policy: exit %d %q", code, stderr)
 	}
 }
+
+func TestUnclassified(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "vtr.db")
+	in := `{"type":"event","carrier":"UPS","tracking_number":"1Z96F4R8D313969574","occurred_at":"2026-10-02T18:05:00Z","code":"ZZ9","description":"Mystery scan"}` + "\n"
+	runVTR(t, in, "import", "--db", db, "-")
+	stdout, _, code := runVTR(t, "", "unclassified", "--db", db)
+	if code != 0 || !strings.Contains(stdout, "native UPS") || !strings.Contains(stdout, "ZZ9") || !strings.Contains(stdout, "Mystery scan") {
+		t.Errorf("unclassified: exit %d\n%s", code, stdout)
+	}
+}
