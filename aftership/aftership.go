@@ -10,19 +10,17 @@
 package aftership
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/classify"
+	"github.com/vtr-project/vtr/internal/adapter"
 	"github.com/vtr-project/vtr/tracking"
 )
 
@@ -32,6 +30,9 @@ const Source = "aftership"
 // SignatureHeader carries base64(HMAC-SHA256(webhook secret, raw body))
 // (https://www.aftership.com/docs/tracking/webhook/webhook-signature).
 const SignatureHeader = "aftership-hmac-sha256"
+
+// errs makes this package's errors, each starting "aftership: ".
+const errs = adapter.Errors(Source)
 
 // Webhook event codes that carry a Tracking object in msg
 // (https://www.aftership.com/docs/tracking/webhook/webhook-specifications).
@@ -84,31 +85,31 @@ type checkpoint struct {
 func Parse(body []byte) ([]vtr.Event, error) {
 	var p payload
 	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, jsonError(err)
+		return nil, errs.JSONError("", err)
 	}
 	var t *trk
 	var prefix, sourceID string
 	switch {
 	case p.Msg != nil:
 		if !trackingEvents[p.Event] {
-			return nil, invalid("event: %q is not an AfterShip Tracking event (tracking_update, edd_revise, tracking_pending_time)", p.Event)
+			return nil, errs.Invalid("event: %q is not an AfterShip Tracking event (tracking_update, edd_revise, tracking_pending_time)", p.Event)
 		}
 		if strings.TrimSpace(p.EventID) == "" {
-			return nil, invalid("event_id: required (it identifies the delivery)")
+			return nil, errs.Invalid("event_id: required (it identifies the delivery)")
 		}
 		t, prefix, sourceID = p.Msg, "msg", p.EventID
 	case p.Data != nil && p.Data.Tracking != nil:
 		t, prefix = p.Data.Tracking, "data.tracking"
 	default:
-		return nil, invalid("not an AfterShip tracking payload: neither msg (webhook) nor data.tracking (API response)")
+		return nil, errs.Invalid("not an AfterShip tracking payload: neither msg (webhook) nor data.tracking (API response)")
 	}
 	owner, ok := carrierCode(t.Slug)
 	if !ok {
-		return nil, invalid("%s.slug: %q is not a carrier vtr knows", prefix, t.Slug)
+		return nil, errs.Invalid("%s.slug: %q is not a carrier vtr knows", prefix, t.Slug)
 	}
 	num, reason, _ := tracking.Normalize(nil, t.TrackingNumber)
 	if reason != "" {
-		return nil, invalid("%s.tracking_number: %q: %s", prefix, t.TrackingNumber, reason.Describe())
+		return nil, errs.Invalid("%s.tracking_number: %q: %s", prefix, t.TrackingNumber, reason.Describe())
 	}
 	number := string(num)
 	events := make([]vtr.Event, 0, len(t.Checkpoints))
@@ -117,23 +118,23 @@ func Parse(body []byte) ([]vtr.Event, error) {
 		field := prefix + ".checkpoints[" + strconv.Itoa(i) + "]"
 		at, offset, known, err := parseTime(c.CheckpointTime)
 		if err != nil {
-			return nil, invalid("%s.checkpoint_time: %q %v", field, c.CheckpointTime, err)
+			return nil, errs.Invalid("%s.checkpoint_time: %q %v", field, c.CheckpointTime, err)
 		}
 		e := vtr.Event{
 			Carrier:        owner,
-			ReportedBy:     reporter(owner, c.Slug),
+			ReportedBy:     adapter.Reporter(owner, c.Slug, carrierCode),
 			TrackingNumber: number,
 			OccurredAt:     at,
 			OffsetSeconds:  offset,
 			OffsetKnown:    known,
 			Code:           c.RawTag,
-			TypeCode:       firstNonEmpty(c.Subtag, c.Tag),
+			TypeCode:       adapter.FirstNonEmpty(c.Subtag, c.Tag),
 			Description:    c.Message,
 			Location: vtr.Location{
 				City:       strings.TrimSpace(c.City),
 				State:      strings.TrimSpace(c.State),
 				PostalCode: strings.TrimSpace(c.Zip),
-				Country:    country(firstNonEmpty(c.CountryISO3, c.CountryRegion)),
+				Country:    country(adapter.FirstNonEmpty(c.CountryISO3, c.CountryRegion)),
 			},
 			Source:   Source,
 			SourceID: sourceID,
@@ -194,32 +195,9 @@ var slugs = map[string]string{
 	"asendia-uk":      "Asendia",
 }
 
-// carrierCode maps a slug to a canonical carrier code.
+// carrierCode maps a slug, in any case, to a canonical carrier code.
 func carrierCode(slug string) (string, bool) {
-	slug = strings.ToLower(strings.TrimSpace(slug))
-	if c, ok := slugs[slug]; ok {
-		return c, true
-	}
-	if m, ok := tracking.Lookup(slug); ok && !m.Carrier.Other {
-		return m.Carrier.Code, true
-	}
-	return "", false
-}
-
-// reporter is the ReportedBy of a checkpoint: "" when its slug is empty or
-// the owner's, the canonical code when known, the raw slug otherwise.
-func reporter(owner, slug string) string {
-	if strings.TrimSpace(slug) == "" {
-		return ""
-	}
-	code, ok := carrierCode(slug)
-	if !ok {
-		return strings.TrimSpace(slug)
-	}
-	if code == owner {
-		return ""
-	}
-	return code
+	return adapter.CarrierCode(slugs, strings.ToLower(strings.TrimSpace(slug)))
 }
 
 // country returns the ISO alpha-2 code of an alpha-3 (or alpha-2) code, or
@@ -251,12 +229,6 @@ var (
 	local = []string{"2006-01-02T15:04:05.999999999", "2006-01-02 15:04:05.999999999", "2006-01-02T15:04", "2006-01-02"}
 )
 
-// Event times outside this range are data errors, not scans.
-var (
-	minTime = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
-	maxTime = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
-)
-
 // parseTime reads a checkpoint time. With an offset it returns the instant
 // in UTC and the offset; without one, the wall-clock time labelled UTC and
 // known false.
@@ -284,34 +256,10 @@ func parseTime(s string) (at time.Time, offset int, known bool, err error) {
 	if !ok {
 		return time.Time{}, 0, false, errors.New("is not a time")
 	}
-	if at.Before(minTime) || !at.Before(maxTime) {
+	if !adapter.InRange(at) {
 		return time.Time{}, 0, false, errors.New("is out of range")
 	}
 	return at, offset, known, nil
-}
-
-func firstNonEmpty(a, b string) string {
-	if strings.TrimSpace(a) != "" {
-		return a
-	}
-	return b
-}
-
-func invalid(format string, args ...any) error {
-	return vtr.Errorf(vtr.EINVALID, "aftership: "+format, args...)
-}
-
-// jsonError names the field a JSON type error is in.
-func jsonError(err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		return invalid("%s: expected %s, got JSON %s", te.Field, kind(te.Type), te.Value)
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return invalid("body is not JSON: %v (byte %d)", se, se.Offset)
-	}
-	return invalid("body is not a JSON object: %v", err)
 }
 
 // Verify checks the aftership-hmac-sha256 header of a webhook against the
@@ -326,31 +274,11 @@ func Verify(body []byte, header http.Header, secret string, now time.Time) error
 	}
 	got := strings.TrimSpace(header.Get(SignatureHeader))
 	if got == "" {
-		return vtr.Errorf(vtr.EUNAUTHORIZED, "aftership: missing %s header", SignatureHeader)
+		return errs.MissingHeader(SignatureHeader)
 	}
 	sig, err := base64.StdEncoding.DecodeString(got)
 	if err != nil {
 		return vtr.Errorf(vtr.EUNAUTHORIZED, "aftership: %s header is not base64", SignatureHeader)
 	}
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	if !hmac.Equal(sig, mac.Sum(nil)) {
-		return vtr.Errorf(vtr.EUNAUTHORIZED, "aftership: %s does not match the body", SignatureHeader)
-	}
-	return nil
-}
-
-// kind names the JSON type a Go type decodes from.
-func kind(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Struct, reflect.Map, reflect.Pointer:
-		return "object"
-	case reflect.Slice, reflect.Array:
-		return "array"
-	case reflect.Bool:
-		return "boolean"
-	case reflect.String:
-		return "string"
-	}
-	return "number"
+	return errs.CheckSignature(SignatureHeader, sig, adapter.HMACSHA256(secret, body))
 }

@@ -8,19 +8,17 @@
 package easypost
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"net/mail"
-	"reflect"
 	"strings"
 	"time"
 
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/classify"
+	"github.com/vtr-project/vtr/internal/adapter"
 	"github.com/vtr-project/vtr/tracking"
 )
 
@@ -50,6 +48,9 @@ const (
 const Tolerance = 5 * time.Minute
 
 const sigPrefix = "hmac-sha256-hex="
+
+// errs makes this package's errors, each starting "easypost: ".
+const errs = adapter.Errors(Source)
 
 type envelope struct {
 	ID          string          `json:"id"`
@@ -97,39 +98,39 @@ type detail struct {
 func Parse(body []byte) ([]vtr.Event, error) {
 	var env envelope
 	if err := json.Unmarshal(body, &env); err != nil {
-		return nil, jsonError("", err)
+		return nil, errs.JSONError("", err)
 	}
 	var t tracker
 	prefix, sourceID := "", ""
 	switch env.Object {
 	case "Event":
 		if len(env.Result) == 0 || string(env.Result) == "null" {
-			return nil, invalid("result: required in an Event")
+			return nil, errs.Invalid("result: required in an Event")
 		}
 		if err := json.Unmarshal(env.Result, &t); err != nil {
-			return nil, jsonError("result.", err)
+			return nil, errs.JSONError("result.", err)
 		}
 		if t.Object != "Tracker" {
-			return nil, invalid("result.object: %q is not a Tracker: event %q is not a tracking event", t.Object, env.Description)
+			return nil, errs.Invalid("result.object: %q is not a Tracker: event %q is not a tracking event", t.Object, env.Description)
 		}
 		if strings.TrimSpace(env.ID) == "" {
-			return nil, invalid("id: required (it identifies the delivery)")
+			return nil, errs.Invalid("id: required (it identifies the delivery)")
 		}
 		prefix, sourceID = "result.", env.ID
 	case "Tracker":
 		if err := json.Unmarshal(body, &t); err != nil {
-			return nil, jsonError("", err)
+			return nil, errs.JSONError("", err)
 		}
 	default:
-		return nil, invalid("object: %q is neither an Event nor a Tracker", env.Object)
+		return nil, errs.Invalid("object: %q is neither an Event nor a Tracker", env.Object)
 	}
 	owner, ok := carrierCode(t.Carrier)
 	if !ok {
-		return nil, invalid("%scarrier: %q is not a carrier vtr knows", prefix, t.Carrier)
+		return nil, errs.Invalid("%scarrier: %q is not a carrier vtr knows", prefix, t.Carrier)
 	}
 	num, reason, _ := tracking.Normalize(nil, t.TrackingCode)
 	if reason != "" {
-		return nil, invalid("%stracking_code: %q: %s", prefix, t.TrackingCode, reason.Describe())
+		return nil, errs.Invalid("%stracking_code: %q: %s", prefix, t.TrackingCode, reason.Describe())
 	}
 	number := string(num)
 	events := make([]vtr.Event, 0, len(t.Details))
@@ -139,11 +140,11 @@ func Parse(body []byte) ([]vtr.Event, error) {
 			City:       strings.TrimSpace(d.Location.City),
 			State:      strings.TrimSpace(d.Location.State),
 			PostalCode: strings.TrimSpace(d.Location.Zip),
-			Country:    country(d.Location.Country),
+			Country:    adapter.Alpha2(d.Location.Country), // EasyPost sends "US"-style codes
 		}
 		at, offset, known, err := parseTime(d.Datetime, !loc.IsZero())
 		if err != nil {
-			return nil, invalid("%stracking_details[%d].datetime: %q %v", prefix, i, d.Datetime, err)
+			return nil, errs.Invalid("%stracking_details[%d].datetime: %q %v", prefix, i, d.Datetime, err)
 		}
 		text := d.Message
 		if strings.TrimSpace(text) == "" {
@@ -151,13 +152,13 @@ func Parse(body []byte) ([]vtr.Event, error) {
 		}
 		e := vtr.Event{
 			Carrier:        owner,
-			ReportedBy:     reporter(owner, d.Source),
+			ReportedBy:     adapter.Reporter(owner, d.Source, carrierCode),
 			TrackingNumber: number,
 			OccurredAt:     at,
 			OffsetSeconds:  offset,
 			OffsetKnown:    known,
 			Code:           d.CarrierCode,
-			TypeCode:       firstNonEmpty(d.StatusDetail, d.Status),
+			TypeCode:       adapter.FirstNonEmpty(d.StatusDetail, d.Status),
 			Description:    text,
 			Location:       loc,
 			Source:         Source,
@@ -203,48 +204,8 @@ var carriers = map[string]string{
 
 // carrierCode maps an EasyPost carrier name to a canonical carrier code.
 func carrierCode(name string) (string, bool) {
-	name = strings.TrimSpace(name)
-	if c, ok := carriers[name]; ok {
-		return c, true
-	}
-	if m, ok := tracking.Lookup(name); ok && !m.Carrier.Other {
-		return m.Carrier.Code, true
-	}
-	return "", false
+	return adapter.CarrierCode(carriers, strings.TrimSpace(name))
 }
-
-// reporter is the ReportedBy of a detail: "" when its source is empty or
-// the owner, the canonical code when known, the raw name otherwise.
-func reporter(owner, source string) string {
-	source = strings.TrimSpace(source)
-	if source == "" {
-		return ""
-	}
-	code, ok := carrierCode(source)
-	if !ok {
-		return source
-	}
-	if code == owner {
-		return ""
-	}
-	return code
-}
-
-// country keeps an ISO alpha-2 code; EasyPost sends "US"-style codes, and
-// anything else is dropped rather than guessed.
-func country(s string) string {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	if len(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z' {
-		return ""
-	}
-	return s
-}
-
-// Event times outside this range are data errors, not scans.
-var (
-	minTime = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
-	maxTime = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
-)
 
 // parseTime reads a detail datetime (RFC 3339; a zone-less time is
 // accepted as local wall-clock time). See Parse for why a "Z" time with a
@@ -263,34 +224,10 @@ func parseTime(s string, hasLocation bool) (at time.Time, offset int, known bool
 	} else {
 		return time.Time{}, 0, false, errors.New("is not a time")
 	}
-	if at.Before(minTime) || !at.Before(maxTime) {
+	if !adapter.InRange(at) {
 		return time.Time{}, 0, false, errors.New("is out of range")
 	}
 	return at, offset, known, nil
-}
-
-func firstNonEmpty(a, b string) string {
-	if strings.TrimSpace(a) != "" {
-		return a
-	}
-	return b
-}
-
-func invalid(format string, args ...any) error {
-	return vtr.Errorf(vtr.EINVALID, "easypost: "+format, args...)
-}
-
-// jsonError names the field a JSON type error is in.
-func jsonError(prefix string, err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		return invalid("%s%s: expected %s, got JSON %s", prefix, te.Field, kind(te.Type), te.Value)
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return invalid("body is not JSON: %v (byte %d)", se, se.Offset)
-	}
-	return invalid("%sbody is not a JSON object: %v", prefix, err)
 }
 
 // Verify checks an EasyPost webhook's signature against the raw body.
@@ -324,21 +261,19 @@ func Verify(body []byte, header http.Header, secret string, now time.Time) error
 	}
 	got := header.Get(SignatureHeader)
 	if got == "" {
-		return vtr.Errorf(vtr.EUNAUTHORIZED, "easypost: missing %s header", SignatureHeader)
+		return errs.MissingHeader(SignatureHeader)
 	}
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write(body)
-	return compare(SignatureHeader, got, mac.Sum(nil))
+	return compare(SignatureHeader, got, adapter.HMACSHA256(secret, body))
 }
 
 func verifyV2(body []byte, header http.Header, got, secret string, now time.Time) error {
 	ts := header.Get(TimestampHeader)
 	if ts == "" {
-		return vtr.Errorf(vtr.EUNAUTHORIZED, "easypost: missing %s header", TimestampHeader)
+		return errs.MissingHeader(TimestampHeader)
 	}
 	path := header.Get(PathHeader)
 	if path == "" {
-		return vtr.Errorf(vtr.EUNAUTHORIZED, "easypost: missing %s header", PathHeader)
+		return errs.MissingHeader(PathHeader)
 	}
 	at, err := mail.ParseDate(ts)
 	if err != nil {
@@ -349,12 +284,8 @@ func verifyV2(body []byte, header http.Header, got, secret string, now time.Time
 	} else if d < -Tolerance {
 		return vtr.Errorf(vtr.EUNAUTHORIZED, "easypost: %s %q is in the future (by %s, tolerance %s)", TimestampHeader, ts, (-d).Round(time.Second), Tolerance)
 	}
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte(ts))
-	mac.Write([]byte(http.MethodPost))
-	mac.Write([]byte(path))
-	mac.Write(body)
-	return compare(SignatureHeaderV2, got, mac.Sum(nil))
+	sum := adapter.HMACSHA256(secret, []byte(ts), []byte(http.MethodPost), []byte(path), body)
+	return compare(SignatureHeaderV2, got, sum)
 }
 
 // compare checks a "hmac-sha256-hex=<hex>" header against a MAC in
@@ -364,23 +295,5 @@ func compare(name, got string, sum []byte) error {
 	want := make([]byte, 0, len(sigPrefix)+2*len(sum))
 	want = append(want, sigPrefix...)
 	want = hex.AppendEncode(want, sum)
-	if !hmac.Equal([]byte(got), want) {
-		return vtr.Errorf(vtr.EUNAUTHORIZED, "easypost: %s does not match the body", name)
-	}
-	return nil
-}
-
-// kind names the JSON type a Go type decodes from.
-func kind(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Struct, reflect.Map, reflect.Pointer:
-		return "object"
-	case reflect.Slice, reflect.Array:
-		return "array"
-	case reflect.Bool:
-		return "boolean"
-	case reflect.String:
-		return "string"
-	}
-	return "number"
+	return errs.CheckSignature(name, []byte(got), want)
 }

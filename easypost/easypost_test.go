@@ -1,150 +1,50 @@
 package easypost_test
 
 import (
-	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"flag"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/easypost"
+	"github.com/vtr-project/vtr/internal/adaptertest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from Parse (review the diff before committing)")
 
-// render is the golden form of a Parse result: one JSON event per line, or
-// one {"error": …} line.
-func render(t *testing.T, events []vtr.Event, err error) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	if err != nil {
-		b, _ := json.Marshal(map[string]string{"error": err.Error()})
-		buf.Write(b)
-		buf.WriteByte('\n')
-		return buf.Bytes()
-	}
-	for i := range events {
-		b, merr := json.Marshal(&events[i])
-		if merr != nil {
-			t.Fatalf("marshal event %d: %v", i, merr)
-		}
-		buf.Write(b)
-		buf.WriteByte('\n')
-	}
-	return buf.Bytes()
-}
-
-func samples(t testing.TB) []string {
-	t.Helper()
-	files, err := filepath.Glob("testdata/*.json")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no testdata/*.json: %v", err)
-	}
-	return files
-}
-
-func TestGolden(t *testing.T) {
-	for _, f := range samples(t) {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			body, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			events, perr := easypost.Parse(body)
-			got := render(t, events, perr)
-			golden := strings.TrimSuffix(f, ".json") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(got, want) {
-				gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-				for i := 0; i < len(gl) || i < len(wl); i++ {
-					var g, w string
-					if i < len(gl) {
-						g = gl[i]
-					}
-					if i < len(wl) {
-						w = wl[i]
-					}
-					if g != w {
-						t.Fatalf("%s line %d:\n got %s\nwant %s\n(go test -update rewrites the golden file; review the diff)", golden, i+1, g, w)
-					}
-				}
-			}
-		})
-	}
-}
+func TestGolden(t *testing.T) { adaptertest.Golden(t, easypost.Parse, *update) }
 
 // TestClasses pins the judgements the golden files were reviewed for.
 func TestClasses(t *testing.T) {
-	type want struct {
-		i      int
-		status vtr.EventStatus
-		class  vtr.EventClass
-		by     string
-	}
-	tests := []struct {
-		file string
-		n    int
-		want []want
-	}{
-		{"event_tracker_updated_fedex.json", 7, []want{
+	adaptertest.Classes{
+		{"event_tracker_updated_fedex.json", 7, adaptertest.Judgements{
 			{0, vtr.StatusPreTransit, vtr.EventElectronic, ""}, // OC Shipment information sent to FedEx
 			{1, vtr.StatusAccepted, vtr.EventPhysical, ""},     // PU Picked up
 			{4, vtr.StatusInTransit, vtr.EventPhysical, ""},    // IT On the way, with a scan location
 		}},
-		{"tracking_webhook_ups.json", 6, []want{
+		{"tracking_webhook_ups.json", 6, adaptertest.Judgements{
 			{0, vtr.StatusPreTransit, vtr.EventElectronic, ""}, // BILLING INFORMATION RECEIVED
 			{1, vtr.StatusInTransit, vtr.EventPhysical, ""},    // ORIGIN SCAN
 			{5, vtr.StatusDelivered, vtr.EventPhysical, ""},    // DELIVERED
 		}},
-		{"tracker_retrieve_usps.json", 2, []want{
+		{"tracker_retrieve_usps.json", 2, adaptertest.Judgements{
 			{0, vtr.StatusPreTransit, vtr.EventElectronic, ""}, // Pre-Shipment Info Sent to USPS
 			{1, vtr.StatusPreTransit, vtr.EventElectronic, ""}, // Shipping Label Created, even with a location
 		}},
-		{"event_usps_codes_variant.json", 5, []want{
+		{"event_usps_codes_variant.json", 5, adaptertest.Judgements{
 			{0, vtr.StatusPreTransit, vtr.EventElectronic, ""}, // MA
 			{1, vtr.StatusPreTransit, vtr.EventElectronic, ""}, // GX
 			{2, vtr.StatusAccepted, vtr.EventPhysical, "DHL eCommerce"},
 			{3, vtr.StatusAccepted, vtr.EventPhysical, ""},  // OA
 			{4, vtr.StatusDelivered, vtr.EventPhysical, ""}, // 01
 		}},
-	}
-	for _, tt := range tests {
-		body, err := os.ReadFile(filepath.Join("testdata", tt.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		events, err := easypost.Parse(body)
-		if err != nil {
-			t.Fatalf("%s: %v", tt.file, err)
-		}
-		if len(events) != tt.n {
-			t.Fatalf("%s: got %d events, want %d", tt.file, len(events), tt.n)
-		}
-		for _, w := range tt.want {
-			e := events[w.i]
-			if e.Status != w.status || e.Class != w.class || e.ReportedBy != w.by {
-				t.Errorf("%s event %d (%q): got %s/%s by %q (rule %s), want %s/%s by %q",
-					tt.file, w.i, e.Description, e.Status, e.Class, e.ReportedBy, e.ClassRule, w.status, w.class, w.by)
-			}
-		}
-	}
+	}.Run(t, easypost.Parse)
 }
 
 func TestParseFields(t *testing.T) {
@@ -179,7 +79,7 @@ func TestParseFields(t *testing.T) {
 }
 
 func TestParseErrors(t *testing.T) {
-	tests := []struct{ name, body, want string }{
+	adaptertest.ParseErrors{
 		{"not JSON", `{"object":`, "body is not JSON"},
 		{"array", `[]`, "not a JSON object"},
 		{"no object", `{}`, `object: "" is neither an Event nor a Tracker`},
@@ -195,19 +95,7 @@ func TestParseErrors(t *testing.T) {
 			`tracking_details[0].datetime: "" is required`},
 		{"wrong type", `{"id":"e","object":"Event","result":{"object":"Tracker","carrier":"UPS","tracking_code":"1Z","tracking_details":[{"carrier_code":1}]}}`,
 			"result.tracking_details.carrier_code: expected string, got JSON number"},
-	}
-	for _, tt := range tests {
-		events, err := easypost.Parse([]byte(tt.body))
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("%s: got %v, want an error containing %q", tt.name, err, tt.want)
-		}
-		if events != nil {
-			t.Errorf("%s: got %d events with the error, want none", tt.name, len(events))
-		}
-		if vtr.ErrorCode(err) != vtr.EINVALID {
-			t.Errorf("%s: error code %q, want %q", tt.name, vtr.ErrorCode(err), vtr.EINVALID)
-		}
-	}
+	}.Run(t, easypost.Parse)
 }
 
 func TestVerify(t *testing.T) {
@@ -236,14 +124,7 @@ func TestVerify(t *testing.T) {
 	v2h := func(sig, stamp, p string) http.Header {
 		return hdr(easypost.SignatureHeaderV2, sig, easypost.TimestampHeader, stamp, easypost.PathHeader, p)
 	}
-	tests := []struct {
-		name   string
-		body   []byte
-		header http.Header
-		secret string
-		now    time.Time
-		code   string
-	}{
+	adaptertest.Signatures{
 		{"legacy valid", body, hdr(easypost.SignatureHeader, legacy), secret, sent, ""},
 		{"legacy valid, upper-case hex", body, hdr(easypost.SignatureHeader, "hmac-sha256-hex="+strings.ToUpper(legacy[16:])), secret, sent, ""},
 		{"legacy tampered body", []byte(`{"object":"Event" }`), hdr(easypost.SignatureHeader, legacy), secret, sent, vtr.EUNAUTHORIZED},
@@ -269,58 +150,18 @@ func TestVerify(t *testing.T) {
 		}(), secret, sent, vtr.EUNAUTHORIZED},
 		{"non-ASCII secret", body, hdr(easypost.SignatureHeader, legacy), "sécret", sent, vtr.EINTERNAL},
 		{"no secret configured", body, hdr(easypost.SignatureHeader, legacy), "", sent, vtr.EINTERNAL},
-	}
-	for _, tt := range tests {
-		err := easypost.Verify(tt.body, tt.header, tt.secret, tt.now)
-		if got := vtr.ErrorCode(err); got != tt.code {
-			t.Errorf("%s: got %v (code %q), want code %q", tt.name, err, got, tt.code)
-		}
-	}
+	}.Run(t, easypost.Verify)
 }
 
 // FuzzParse: Parse never panics, and every event it returns is complete:
 // a tracking number, a valid class and status, a time, and the ID of
 // itself.
 func FuzzParse(f *testing.F) {
-	for _, file := range samples(f) {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
-	f.Fuzz(func(t *testing.T, body []byte) {
-		events, err := easypost.Parse(body)
-		if err != nil && events != nil {
-			t.Fatalf("events and an error: %v", err)
-		}
-		for i := range events {
-			e := &events[i]
-			if e.TrackingNumber == "" || !e.Class.Valid() || !e.Status.Valid() || e.OccurredAt.IsZero() ||
-				e.Carrier == "" || e.ID != vtr.EventID(e) || e.Source != easypost.Source {
-				t.Fatalf("incomplete event %d: %+v", i, e)
-			}
-		}
-	})
+	adaptertest.Fuzz(f, easypost.Source, easypost.Parse)
 }
 
 // BenchmarkParse parses EasyPost's own webhook fixture (7 details) and
 // reports the cost per event.
 func BenchmarkParse(b *testing.B) {
-	body, err := os.ReadFile("testdata/event_tracker_updated_fedex.json")
-	if err != nil {
-		b.Fatal(err)
-	}
-	events, err := easypost.Parse(body)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.SetBytes(int64(len(body)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := easypost.Parse(body); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(events)), "ns/event")
+	adaptertest.Benchmark(b, "testdata/event_tracker_updated_fedex.json", easypost.Parse)
 }

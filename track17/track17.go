@@ -10,18 +10,16 @@ package track17
 
 import (
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"net/http"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/classify"
+	"github.com/vtr-project/vtr/internal/adapter"
 	"github.com/vtr-project/vtr/tracking"
 )
 
@@ -33,6 +31,9 @@ const Source = "17track"
 // §4.1; https://asset.17track.net/api/document/v2.2_en/index.html,
 // Webhook).
 const SignatureHeader = "sign"
+
+// errs makes this package's errors, each starting "17track: ".
+const errs = adapter.Errors(Source)
 
 type payload struct {
 	Event string `json:"event"`
@@ -81,19 +82,19 @@ type event struct {
 func Parse(body []byte) ([]vtr.Event, error) {
 	var p payload
 	if err := json.Unmarshal(body, &p); err != nil {
-		return nil, jsonError(err)
+		return nil, errs.JSONError("", err)
 	}
 	switch p.Event {
 	case "TRACKING_UPDATED", "TRACKING_STOPPED":
 	default:
-		return nil, invalid("event: %q is not a 17TRACK tracking push (TRACKING_UPDATED, TRACKING_STOPPED)", p.Event)
+		return nil, errs.Invalid("event: %q is not a 17TRACK tracking push (TRACKING_UPDATED, TRACKING_STOPPED)", p.Event)
 	}
 	if p.Data == nil {
-		return nil, invalid("data: required")
+		return nil, errs.Invalid("data: required")
 	}
 	num, reason, _ := tracking.Normalize(nil, p.Data.Number)
 	if reason != "" {
-		return nil, invalid("data.number: %q: %s", p.Data.Number, reason.Describe())
+		return nil, errs.Invalid("data.number: %q: %s", p.Data.Number, reason.Describe())
 	}
 	var providers []provider
 	if p.Data.TrackInfo != nil {
@@ -101,7 +102,7 @@ func Parse(body []byte) ([]vtr.Event, error) {
 	}
 	owner, ok := carrierCode(p.Data.Carrier, providers)
 	if !ok {
-		return nil, invalid("data.carrier: 17TRACK carrier %d is not a carrier vtr knows", p.Data.Carrier)
+		return nil, errs.Invalid("data.carrier: 17TRACK carrier %d is not a carrier vtr knows", p.Data.Carrier)
 	}
 	if p.Event == "TRACKING_STOPPED" {
 		return nil, nil
@@ -155,7 +156,7 @@ func Parse(body []byte) ([]vtr.Event, error) {
 					City:       strings.TrimSpace(ev.Address.City),
 					State:      strings.TrimSpace(ev.Address.State),
 					PostalCode: strings.TrimSpace(ev.Address.PostalCode),
-					Country:    country(ev.Address.Country),
+					Country:    adapter.Alpha2(ev.Address.Country), // 17TRACK addresses use alpha-2
 				},
 				Source:   Source,
 				SourceID: pr.EventsHash.String(),
@@ -247,22 +248,6 @@ func carrierCode(key int64, providers []provider) (string, bool) {
 	return "", false
 }
 
-// country keeps an ISO alpha-2 code (17TRACK addresses use them) and drops
-// anything else rather than guess.
-func country(s string) string {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	if len(s) != 2 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' || s[1] > 'Z' {
-		return ""
-	}
-	return s
-}
-
-// Event times outside this range are data errors, not scans.
-var (
-	minTime = time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
-	maxTime = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
-)
-
 const localLayout = "2006-01-02T15:04:05.999999999"
 
 // eventTime combines time_iso (local time, usually with its offset) and
@@ -277,14 +262,14 @@ func eventTime(field, iso, utc string) (at time.Time, offset int, known bool, er
 		t, e := time.Parse(time.RFC3339Nano, utc)
 		if e != nil {
 			if t, e = time.Parse(localLayout, utc); e != nil {
-				return at, 0, false, invalid("%s.time_utc: %q is not a time", field, utc)
+				return at, 0, false, errs.Invalid("%s.time_utc: %q is not a time", field, utc)
 			}
 		}
 		u, haveU = t.UTC(), true
 	}
 	switch {
 	case iso == "" && !haveU:
-		return at, 0, false, invalid("%s.time_utc: required (neither time_iso nor time_utc is given)", field)
+		return at, 0, false, errs.Invalid("%s.time_utc: required (neither time_iso nor time_utc is given)", field)
 	case iso == "":
 		at, known = u, true
 	default:
@@ -292,7 +277,7 @@ func eventTime(field, iso, utc string) (at time.Time, offset int, known bool, er
 			_, offset = t.Zone()
 			at, known = t.UTC(), true
 			if haveU && !at.Equal(u) {
-				return time.Time{}, 0, false, invalid("%s.time_iso: %q and time_utc %q disagree", field, iso, utc)
+				return time.Time{}, 0, false, errs.Invalid("%s.time_iso: %q and time_utc %q disagree", field, iso, utc)
 			}
 		} else if t, e := time.Parse(localLayout, iso); e == nil {
 			if !haveU {
@@ -301,41 +286,17 @@ func eventTime(field, iso, utc string) (at time.Time, offset int, known bool, er
 			}
 			d := t.Sub(u)
 			if d%(15*time.Minute) != 0 || d > 14*time.Hour || d < -14*time.Hour {
-				return time.Time{}, 0, false, invalid("%s.time_iso: %q and time_utc %q are not a UTC offset apart", field, iso, utc)
+				return time.Time{}, 0, false, errs.Invalid("%s.time_iso: %q and time_utc %q are not a UTC offset apart", field, iso, utc)
 			}
 			at, offset, known = u, int(d/time.Second), true
 		} else {
-			return time.Time{}, 0, false, invalid("%s.time_iso: %q is not a time", field, iso)
+			return time.Time{}, 0, false, errs.Invalid("%s.time_iso: %q is not a time", field, iso)
 		}
 	}
-	if at.Before(minTime) || !at.Before(maxTime) {
-		return time.Time{}, 0, false, invalid("%s.time_utc: %q is out of range", field, firstNonEmpty(utc, iso))
+	if !adapter.InRange(at) {
+		return time.Time{}, 0, false, errs.Invalid("%s.time_utc: %q is out of range", field, adapter.FirstNonEmpty(utc, iso))
 	}
 	return at, offset, known, nil
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
-}
-
-func invalid(format string, args ...any) error {
-	return vtr.Errorf(vtr.EINVALID, "17track: "+format, args...)
-}
-
-// jsonError names the field a JSON type error is in.
-func jsonError(err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		return invalid("%s: expected %s, got JSON %s", te.Field, kind(te.Type), te.Value)
-	}
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return invalid("body is not JSON: %v (byte %d)", se, se.Offset)
-	}
-	return invalid("body is not a JSON object: %v", err)
 }
 
 // Verify checks the sign header of a 17TRACK push: hex(SHA-256(body + "/"
@@ -350,30 +311,11 @@ func Verify(body []byte, header http.Header, secret string, now time.Time) error
 	}
 	got := strings.ToLower(strings.TrimSpace(header.Get(SignatureHeader)))
 	if got == "" {
-		return vtr.Errorf(vtr.EUNAUTHORIZED, "17track: missing %s header", SignatureHeader)
+		return errs.MissingHeader(SignatureHeader)
 	}
 	h := sha256.New()
 	h.Write(body)
 	h.Write([]byte{'/'})
 	h.Write([]byte(secret))
-	want := hex.EncodeToString(h.Sum(nil))
-	if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-		return vtr.Errorf(vtr.EUNAUTHORIZED, "17track: %s does not match the body", SignatureHeader)
-	}
-	return nil
-}
-
-// kind names the JSON type a Go type decodes from.
-func kind(t reflect.Type) string {
-	switch t.Kind() {
-	case reflect.Struct, reflect.Map, reflect.Pointer:
-		return "object"
-	case reflect.Slice, reflect.Array:
-		return "array"
-	case reflect.Bool:
-		return "boolean"
-	case reflect.String:
-		return "string"
-	}
-	return "number"
+	return errs.CheckSignature(SignatureHeader, []byte(got), hex.AppendEncode(nil, h.Sum(nil)))
 }
