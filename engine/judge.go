@@ -241,8 +241,14 @@ func (j *judgement) rules(p *vtr.Policy, f *vtr.PackageFacts) {
 		var deadline time.Time
 		switch p.Upload.From {
 		case "handover":
-			if !s.FirstPhysicalAt.IsZero() {
-				deadline = s.FirstPhysicalAt.Add(time.Duration(p.Upload.Hours) * time.Hour)
+			// The handover is the earlier of the declared ship time and
+			// the carrier's first physical scan.
+			handover := s.FirstPhysicalAt
+			if !f.Shipment.ShippedAt.IsZero() && (handover.IsZero() || f.Shipment.ShippedAt.Before(handover)) {
+				handover = f.Shipment.ShippedAt
+			}
+			if !handover.IsZero() {
+				deadline = handover.Add(time.Duration(p.Upload.Hours) * time.Hour)
 			}
 		case "ship_by":
 			if !f.Order.ShipBy.IsZero() {

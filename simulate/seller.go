@@ -41,6 +41,7 @@ type reuse struct {
 	number  string
 	orderID string
 	dest    *place
+	shipped int64 // when the label was handed over: only a label already used can be reused
 }
 
 // pkg is one package (or an order without one: digital, cancelled before
@@ -504,7 +505,7 @@ func (s *seller) shipPackage(w *worker, p, op *pkg, n int, multi bool, purchase 
 	case mode == ReusedLabel:
 		for range 8 {
 			e := &s.recent[r.IntN(min(s.nrecent, len(s.recent)))]
-			if e.dest != dest {
+			if e.dest != dest && e.shipped < handover {
 				reused = e
 				break
 			}
@@ -517,6 +518,11 @@ func (s *seller) shipPackage(w *worker, p, op *pkg, n int, multi bool, purchase 
 		}
 	default:
 		c = s.pickCarrier(from, dest, mode == Typo)
+		// Walmart does not take Amazon Shipping labels (it is not on its
+		// carrier list); sellers ship Walmart orders with UPS instead.
+		if o.Policy == "walmart-us" && c == cAmazon {
+			c = cUPS
+		}
 	}
 	if reused != nil {
 		p.number = reused.number
@@ -605,7 +611,7 @@ func (s *seller) shipPackage(w *worker, p, op *pkg, n int, multi bool, purchase 
 
 	if reused == nil && mode == NumModes && p.deliver != 0 {
 		e := &s.recent[s.nrecent%len(s.recent)]
-		*e = reuse{c: c, number: p.number, orderID: o.ID, dest: dest}
+		*e = reuse{c: c, number: p.number, orderID: o.ID, dest: dest, shipped: handover}
 		s.nrecent++
 	}
 	w.t.stats.Packages++

@@ -945,7 +945,7 @@ func (b *batch) facts(ctx context.Context, k pkgKey) (*vtr.PackageFacts, counted
 		}
 		f.Scans = sum.s
 		if n, ok := b.sharers[num]; !ok || n > 1 {
-			if f.ReusedFrom, err = b.reusedFrom(ctx, num, &r.o); err != nil {
+			if f.ReusedFrom, err = b.reusedFrom(ctx, num, &r.o, f.Shipment.ShippedAt); err != nil {
 				return nil, c, err
 			}
 		}
@@ -953,13 +953,16 @@ func (b *batch) facts(ctx context.Context, k pkgKey) (*vtr.PackageFacts, counted
 	return f, c, nil
 }
 
-// reusedFrom returns the earliest other order carrying the same number to
-// another address, if it was placed before this one: the label was
-// recycled. Orders to the same address may share a number (combined
-// shipments).
-func (b *batch) reusedFrom(ctx context.Context, num string, o *vtr.Order) (string, error) {
-	st, err := b.stmt(ctx, `SELECT DISTINCT o.order_id, o.purchased_at, o.ship_to FROM packages p JOIN orders o ON o.order_id = p.order_id
-		WHERE p.tracking_norm = ? AND p.order_id <> ?`)
+// reusedFrom returns the order that owns a number this package shares
+// with an order to another address: the label belongs to the package
+// shipped with it first (earliest ship time, then the smaller order ID),
+// so a later package carrying it is a recycled label. Orders to the same
+// address may share a number (combined shipments).
+func (b *batch) reusedFrom(ctx context.Context, num string, o *vtr.Order, shipped time.Time) (string, error) {
+	st, err := b.stmt(ctx, `SELECT o.order_id, MIN(s.shipped_at), o.ship_to FROM packages p
+		JOIN shipments s ON s.seller_id = p.seller_id AND s.order_id = p.order_id AND s.package_id = p.package_id AND s.seq = p.cur_seq
+		JOIN orders o ON o.order_id = p.order_id
+		WHERE p.tracking_norm = ? AND p.order_id <> ? GROUP BY o.order_id, o.ship_to`)
 	if err != nil {
 		return "", err
 	}
@@ -968,6 +971,7 @@ func (b *batch) reusedFrom(ctx context.Context, num string, o *vtr.Order) (strin
 		return "", err
 	}
 	defer rows.Close()
+	mine := unix(shipped)
 	best, bestAt := "", int64(0)
 	for rows.Next() {
 		var id, shipTo string
@@ -982,7 +986,6 @@ func (b *batch) reusedFrom(ctx context.Context, num string, o *vtr.Order) (strin
 		if sameAddress(l, o.ShipTo) {
 			continue
 		}
-		mine := unix(o.PurchasedAt)
 		if at < mine || at == mine && id < o.ID {
 			if best == "" || at < bestAt || at == bestAt && id < best {
 				best, bestAt = id, at
