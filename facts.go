@@ -35,6 +35,21 @@ func earlier(t time.Time, id string, ct time.Time, cid string) bool {
 	return ct.IsZero() || t.Before(ct) || t.Equal(ct) && id < cid
 }
 
+// Judged is the part of a summary the verdict rules read, with the
+// physical-scan count capped at maxScans (the largest number any policy
+// requires): an in-transit scan beyond it leaves Judged unchanged, so the
+// packages need not be judged again. The event count matters only while
+// there is no physical scan (it is in the explanation).
+func (s *ScanSummary) Judged(maxScans int) ScanSummary {
+	j := *s
+	j.Physical = min(j.Physical, maxScans)
+	if j.Physical > 0 {
+		j.Events = 0
+	}
+	j.Unknown, j.LastStatus, j.LastAt, j.LastID = 0, "", time.Time{}, ""
+	return j
+}
+
 // Add folds one event (not seen before) into the summary.
 func (s *ScanSummary) Add(e *Event) {
 	s.Events++

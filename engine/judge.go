@@ -74,8 +74,8 @@ func Judge(p *vtr.Policy, f *vtr.PackageFacts, asOf time.Time) vtr.Verdict {
 		v.Outcome = vtr.VerdictInvalid
 	default:
 		v.Outcome = vtr.VerdictValid
-		j.sentence = fmt.Sprintf("Valid: %s recorded %d physical scan(s), the first on %s.",
-			orDash(v.Carrier), f.Scans.Physical, f.Scans.FirstPhysicalAt.UTC().Format("2006-01-02 15:04 MST"))
+		j.sentence = fmt.Sprintf("Valid: %s recorded a physical scan on %s.",
+			orDash(v.Carrier), f.Scans.FirstPhysicalAt.UTC().Format("2006-01-02 15:04 MST"))
 	}
 	v.Delivered = !f.Scans.DeliveredAt.IsZero()
 	// Promises are dates: delivered on time when the local delivery date

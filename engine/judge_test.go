@@ -50,7 +50,7 @@ func TestJudge(t *testing.T) {
 		reasons []vtr.Reason
 		expl    string // fragment of the explanation
 	}{
-		{"clean package is valid (one physical scan, §4.1)", "amazon-us", nil, vtr.VerdictValid, nil, "Valid: UPS recorded 2 physical scan(s)"},
+		{"clean package is valid (one physical scan, §4.1)", "amazon-us", nil, vtr.VerdictValid, nil, "Valid: UPS recorded a physical scan on"},
 		{"no events at all", "amazon-us", func(f *vtr.PackageFacts) { f.Scans = vtr.ScanSummary{} }, vtr.VerdictInvalid,
 			[]vtr.Reason{vtr.NoPhysicalScan}, "no event at all"},
 		{"label created only is not a physical scan (§4.1)", "amazon-us", func(f *vtr.PackageFacts) {

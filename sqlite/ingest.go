@@ -666,9 +666,12 @@ func (b *batch) flushEvents(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		before := sum.s.Judged(b.s.maxScans)
 		sum.s.Add(e)
 		sum.dirty = true
-		b.dirtyNums[e.TrackingNumber] = true
+		if sum.s.Judged(b.s.maxScans) != before {
+			b.dirtyNums[e.TrackingNumber] = true
+		}
 		if e.Class == vtr.EventUnknown {
 			b.st.UnknownEvents++
 			uk := [3]string{e.Source, e.Carrier, e.Code}

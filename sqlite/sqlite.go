@@ -40,6 +40,9 @@ type Store struct {
 	// hasOrphans is false while no shipment or cancellation waits for its
 	// order, which saves a lookup per new order on an ordered feed.
 	hasOrphans bool
+	// maxScans is the most physical scans any policy requires: scans
+	// beyond it cannot change a verdict.
+	maxScans int
 }
 
 // Open opens (creating if needed) the database at path and applies any
@@ -60,7 +63,13 @@ func Open(ctx context.Context, path string, policies *vtr.PolicySet) (*Store, er
 	if policies == nil {
 		policies = vtr.NewPolicySet(nil)
 	}
-	s := &Store{db: db, path: path, Policies: policies}
+	s := &Store{db: db, path: path, Policies: policies, maxScans: 1}
+	for _, p := range policies.All() {
+		s.maxScans = max(s.maxScans, p.Scans.MinPhysical)
+		for _, h := range p.Scans.HighValue {
+			s.maxScans = max(s.maxScans, h.MinPhysical)
+		}
+	}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
