@@ -193,7 +193,7 @@ func (b *batch) apply(ctx context.Context, rec *native.Record, st *ImportStats) 
 		st.Cancellations++
 		return b.putCancellation(ctx, rec.Cancellation)
 	case rec.Event != nil:
-		return b.putEvent(ctx, rec.Event, st)
+		return b.putEvent(ctx, rec.Event)
 	}
 	return nil
 }
@@ -603,7 +603,7 @@ func (b *batch) putCancellation(ctx context.Context, c *vtr.Cancellation) error 
 // eventChunk is how many events one multi-row INSERT carries.
 const eventChunk = 64
 
-func (b *batch) putEvent(ctx context.Context, e *vtr.Event, st *ImportStats) error {
+func (b *batch) putEvent(ctx context.Context, e *vtr.Event) error {
 	b.events = append(b.events, e)
 	if len(b.events) >= eventChunk {
 		return b.flushEvents(ctx)

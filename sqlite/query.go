@@ -334,7 +334,11 @@ func (s *Store) Report(ctx context.Context, f ReportFilter, w io.Writer) (int, e
 		if !ok {
 			m = map[string]string{}
 			var sfs []vtr.ShipFrom
-			_ = json.Unmarshal([]byte(shipFromJSON), &sfs)
+			if shipFromJSON != "" {
+				if err := json.Unmarshal([]byte(shipFromJSON), &sfs); err != nil {
+					return n, fmt.Errorf("report: seller ship_from: %w", err)
+				}
+			}
 			for _, sf := range sfs {
 				m[sf.ID] = sf.Country
 			}
