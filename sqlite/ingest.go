@@ -19,7 +19,7 @@ import (
 
 // BatchSize is how many records one import transaction holds: large enough
 // to amortise the commit's fsync, small enough to keep memory flat.
-const BatchSize = 50000
+const BatchSize = 200000
 
 // ImportStats counts what an import did.
 type ImportStats = vtr.ImportStats
@@ -71,9 +71,11 @@ func (s *Store) Import(ctx context.Context, next func() (native.Record, error), 
 		}
 		if err != nil {
 			b.tx.Rollback()
+			s.dropCaches()
 			return st, err
 		}
 		if err := b.tx.Commit(); err != nil {
+			s.dropCaches()
 			return st, fmt.Errorf("commit: %w", err)
 		}
 		if done {
@@ -134,14 +136,30 @@ type unknownRow struct {
 	count   int
 }
 
+// maxCached bounds the orders and scan summaries kept between batches.
+const maxCached = 2_000_000
+
+// begin starts an import batch. Its order, seller and summary caches are
+// the store's, kept from batch to batch: this process is the only writer
+// of the file, and a failed batch drops them (see dropCaches).
 func (s *Store) begin(ctx context.Context) (*batch, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return newBatch(s, tx), nil
+	if s.orders == nil || len(s.orders) > maxCached || len(s.summaries) > maxCached {
+		s.sellers, s.orders, s.summaries = map[string]*vtr.Seller{}, map[string]*orderRow{}, map[string]*summaryRow{}
+	}
+	b := newBatch(s, tx)
+	b.sellers, b.orders, b.summaries = s.sellers, s.orders, s.summaries
+	return b, nil
 }
 
+// dropCaches forgets the cached rows, after a batch was rolled back.
+func (s *Store) dropCaches() { s.sellers, s.orders, s.summaries = nil, nil, nil }
+
+// newBatch returns a batch with caches of its own (Verify uses it so its
+// recomputation never leaks into the import caches).
 func newBatch(s *Store, tx *sql.Tx) *batch {
 	return &batch{s: s, tx: tx, sellers: map[string]*vtr.Seller{}, orders: map[string]*orderRow{},
 		summaries: map[string]*summaryRow{}, dirtyPkgs: map[pkgKey]bool{}, dirtyOrds: map[string]bool{},
@@ -800,6 +818,7 @@ func (b *batch) finish(ctx context.Context, st *ImportStats) error {
 			l.PostalCode, l.Country, unix(s.DeliveredAt), unix(s.AttemptedAt), string(s.LastStatus), unix(s.LastAt), s.LastID, s.DeliveredOffset); err != nil {
 			return fmt.Errorf("put scan summary: %w", err)
 		}
+		r.dirty, r.isNew = false, false
 	}
 	agg := map[aggKey]*aggVal{}
 	keys := make([]pkgKey, 0, len(b.dirtyPkgs))
@@ -885,10 +904,25 @@ func (b *batch) rejudge(ctx context.Context, k pkgKey, agg map[aggKey]*aggVal) e
 		agg[key] = &aggVal{}
 	}
 	agg[key].add(string(v.Outcome), v.Delivered, v.OnTime, +1)
-	_, err = b.exec(ctx, `UPDATE packages SET policy = ?, outcome = ?, reasons = ?, warnings = ?, carrier = ?, detected = ?, explanation = ?,
-		day = ?, category = ?, ship_from_id = ?, delivered = ?, on_time = ? WHERE seller_id = ? AND order_id = ? AND package_id = ?`,
-		p.ID, string(v.Outcome), joinReasons(v.Reasons), joinReasons(v.Warnings), carrier, v.Detected, v.Explanation,
-		day, f.Order.Category, f.Shipment.ShipFromID, v.Delivered, v.OnTime, k.seller, k.order, k.pkg)
+	now := counted{policy: p.ID, outcome: string(v.Outcome), category: f.Order.Category, carrier: carrier, shipFrom: f.Shipment.ShipFromID,
+		day: day, delivered: v.Delivered, onTime: v.OnTime, reasons: joinReasons(v.Reasons), warnings: joinReasons(v.Warnings),
+		detected: v.Detected, explanation: v.Explanation}
+	switch {
+	case now == old:
+		return nil // nothing changed: no write at all
+	case now.policy == old.policy && now.day == old.day:
+		// The indexed columns are unchanged: leave them out of the SET so
+		// SQLite does not rewrite packages_by_day.
+		_, err = b.exec(ctx, `UPDATE packages SET outcome = ?, reasons = ?, warnings = ?, carrier = ?, detected = ?, explanation = ?,
+			category = ?, ship_from_id = ?, delivered = ?, on_time = ? WHERE seller_id = ? AND order_id = ? AND package_id = ?`,
+			now.outcome, now.reasons, now.warnings, carrier, v.Detected, v.Explanation,
+			f.Order.Category, f.Shipment.ShipFromID, v.Delivered, v.OnTime, k.seller, k.order, k.pkg)
+	default:
+		_, err = b.exec(ctx, `UPDATE packages SET policy = ?, outcome = ?, reasons = ?, warnings = ?, carrier = ?, detected = ?, explanation = ?,
+			day = ?, category = ?, ship_from_id = ?, delivered = ?, on_time = ? WHERE seller_id = ? AND order_id = ? AND package_id = ?`,
+			p.ID, now.outcome, now.reasons, now.warnings, carrier, v.Detected, v.Explanation,
+			day, f.Order.Category, f.Shipment.ShipFromID, v.Delivered, v.OnTime, k.seller, k.order, k.pkg)
+	}
 	return err
 }
 
@@ -900,11 +934,13 @@ func joinReasons(rs []vtr.Reason) string {
 	return strings.Join(s, ",")
 }
 
-// counted is a package's stored contribution to vtr_daily.
+// counted is a package's stored verdict: its contribution to vtr_daily
+// and the text of its reasons.
 type counted struct {
 	policy, outcome, category, carrier, shipFrom string
 	day                                          int64
 	delivered, onTime                            bool
+	reasons, warnings, detected, explanation     string
 }
 
 // facts loads everything a package's verdict depends on, and what it
@@ -913,7 +949,8 @@ func (b *batch) facts(ctx context.Context, k pkgKey) (*vtr.PackageFacts, counted
 	var c counted
 	f := &vtr.PackageFacts{}
 	row, err := b.queryRow(ctx, `SELECT p.tracking_norm, p.first_uploaded_at, p.edits, p.policy, p.outcome, p.category, p.carrier, p.ship_from_id,
-		p.day, p.delivered, p.on_time, s.carrier, s.carrier_name, s.tracking_number, s.ship_method, s.ship_from_id, s.shipped_at, s.uploaded_at
+		p.day, p.delivered, p.on_time, p.reasons, p.warnings, p.detected, p.explanation,
+		s.carrier, s.carrier_name, s.tracking_number, s.ship_method, s.ship_from_id, s.shipped_at, s.uploaded_at
 		FROM packages p JOIN shipments s ON s.seller_id = p.seller_id AND s.order_id = p.order_id AND s.package_id = p.package_id AND s.seq = p.cur_seq
 		WHERE p.seller_id = ? AND p.order_id = ? AND p.package_id = ?`, k.seller, k.order, k.pkg)
 	if err != nil {
@@ -923,7 +960,7 @@ func (b *batch) facts(ctx context.Context, k pkgKey) (*vtr.PackageFacts, counted
 	var firstUp, shipped, uploaded int64
 	sh := &f.Shipment
 	if err := row.Scan(&num, &firstUp, &f.Edits, &c.policy, &c.outcome, &c.category, &c.carrier, &c.shipFrom, &c.day, &c.delivered, &c.onTime,
-		&sh.Carrier, &sh.CarrierName, &sh.TrackingNumber, &sh.ShipMethod, &sh.ShipFromID, &shipped, &uploaded); err != nil {
+		&c.reasons, &c.warnings, &c.detected, &c.explanation, &sh.Carrier, &sh.CarrierName, &sh.TrackingNumber, &sh.ShipMethod, &sh.ShipFromID, &shipped, &uploaded); err != nil {
 		return nil, c, notFound(err, "package %s/%s not found", k.order, k.pkg)
 	}
 	sh.OrderID, sh.PackageID = k.order, k.pkg

@@ -43,6 +43,10 @@ type Store struct {
 	// maxScans is the most physical scans any policy requires: scans
 	// beyond it cannot change a verdict.
 	maxScans int
+	// Caches kept between import batches (see begin).
+	sellers   map[string]*vtr.Seller
+	orders    map[string]*orderRow
+	summaries map[string]*summaryRow
 }
 
 // Open opens (creating if needed) the database at path and applies any
