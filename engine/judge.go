@@ -111,21 +111,10 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// fold compares names case-, space- and punctuation-insensitively.
-func fold(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127 {
-			b.WriteRune(r)
-		}
-	}
-	return b.String()
-}
-
 func foldIn(list []string, s string) bool {
-	fs := fold(s)
+	fs := tracking.Fold(s)
 	for _, x := range list {
-		if fold(x) == fs {
+		if tracking.Fold(x) == fs {
 			return true
 		}
 	}
@@ -197,7 +186,7 @@ func (j *judgement) rules(p *vtr.Policy, f *vtr.PackageFacts) {
 		} else if !res.Valid && len(j.v.Reasons) == 0 {
 			j.defect(res.Reason, "%s", res.Message())
 		}
-		if res.Valid && fold(res.Normalized()) == fold(f.Order.ID) {
+		if res.Valid && tracking.Fold(res.Normalized()) == tracking.Fold(f.Order.ID) {
 			// Walmart: the tracking number must not be the order number
 			// (§12.2).
 			j.defect(vtr.TrackingMalformed, "The tracking ID is the order number, not a carrier's tracking number.")

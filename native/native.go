@@ -76,8 +76,6 @@ func (d *Decoder) Next() (Record, error) {
 	}
 }
 
-var errTooLong = errors.New("line too long")
-
 func (d *Decoder) readLine() ([]byte, error) {
 	var long []byte
 	for {

@@ -121,7 +121,6 @@ type orderRow struct {
 	o              vtr.Order
 	cancel         *vtr.Cancellation
 	firstShippedAt time.Time
-	dirty          bool
 	exists         bool
 }
 
@@ -358,7 +357,6 @@ func (b *batch) putOrder(ctx context.Context, o *vtr.Order) error {
 	}
 	r.o = *o
 	r.o.Category = category
-	r.dirty = true
 	shipTo, _ := json.Marshal(o.ShipTo)
 	if _, err := b.exec(ctx, `INSERT INTO orders (seller_id, order_id, policy, purchased_at, category, value_minor, currency, ship_to, ship_by, deliver_by, digital, freight)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -198,6 +198,11 @@ func fold(dst []byte, s string) []byte {
 
 func foldString(s string) string { return string(fold(nil, s)) }
 
+// Fold returns the comparison key Lookup uses: ASCII letters lower-cased,
+// digits kept, spaces and punctuation dropped, other characters kept, so
+// "First-Class Mail" and "first class mail" compare equal.
+func Fold(s string) string { return foldString(s) }
+
 // Lookup finds a carrier by code, name, alias or Chinese name, ignoring
 // case, spaces and punctuation. It does not allocate for names up to 64
 // bytes.

@@ -366,7 +366,7 @@ func (r *Result) AppendMessage(dst []byte) []byte {
 	switch {
 	case m.Partner:
 		dst = append(dst, ", a "...)
-		dst = append(dst, m.Format.carrierCode()...)
+		dst = append(dst, m.Format.Carrier...)
 		dst = append(dst, " format that "...)
 		dst = append(dst, m.Carrier.Code...)
 		dst = append(dst, " also prints"...)
@@ -395,9 +395,6 @@ func appendCarrierService(dst []byte, c *Carrier, f *Format) []byte {
 	dst = append(dst, ' ')
 	return append(dst, f.Service...)
 }
-
-// carrierCode returns the code of the format's own carrier ("" for S10).
-func (f *Format) carrierCode() string { return f.Carrier }
 
 // appendCharName names the character at s[i] for a message, quoting
 // printable ASCII and giving the code point otherwise. The result never

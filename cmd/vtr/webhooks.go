@@ -71,31 +71,35 @@ func webhookSource(br *bufio.Reader, format string) (func() (native.Record, erro
 }
 
 // lineCounter counts newlines as the JSON decoder reads, to turn byte
-// offsets into line numbers.
+// offsets into line numbers. The offsets asked for only grow, so it keeps
+// just the newlines read but not yet passed: memory stays flat and each
+// newline is counted once.
 type lineCounter struct {
-	r        io.Reader
-	read     int64
-	newlines []int64 // offsets of every '\n' read so far
+	r       io.Reader
+	read    int64
+	pending []int64 // offsets of newlines at or after the last offset asked
+	passed  int     // newlines before the last offset asked
 }
 
 func (c *lineCounter) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	for i, b := range p[:n] {
 		if b == '\n' {
-			c.newlines = append(c.newlines, c.read+int64(i))
+			c.pending = append(c.pending, c.read+int64(i))
 		}
 	}
 	c.read += int64(n)
 	return n, err
 }
 
-// lineAt returns the 1-based line of a byte offset.
+// lineAt returns the 1-based line of a byte offset; offsets must not
+// decrease from one call to the next.
 func (c *lineCounter) lineAt(off int64) int {
-	line := 1
-	for _, nl := range c.newlines {
-		if nl < off {
-			line++
-		}
+	k := 0
+	for k < len(c.pending) && c.pending[k] < off {
+		k++
 	}
-	return line
+	c.passed += k
+	c.pending = append(c.pending[:0], c.pending[k:]...)
+	return c.passed + 1
 }
