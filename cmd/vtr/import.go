@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+	
+	"github.com/vtr-project/vtr/flatfile"
+	"github.com/vtr-project/vtr/native"
+)
+
+const importHelp = `Usage: vtr import [--db FILE] [--policies FILE] [--format F] FILE|-
+
+Imports sellers, orders, shipments, cancellations and carrier events,
+streaming: native NDJSON (one object per line with a "type"), or Amazon's
+shipping-confirmation flat file (recognised by its header). Bad lines are
+reported with their line number, field and reason; good lines are kept.
+Every package touched is re-judged and the rates updated as it goes.
+
+  --format F   native (default; the flat file is detected by its header),
+               flatfile, aftership, easypost, 17track
+`
+
+// clock is the CLI's one source of the current time; tests replace it.
+var clock = time.Now
+
+func (m *Main) importCmd(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "events" { // `vtr import events FILE` reads the same formats
+		args = args[1:]
+	}
+	fs := newFlags("import")
+	sf := addStoreFlags(fs)
+	format := fs.String("format", "native", "")
+	if ok, err := parse(fs, args, importHelp, m.Stdout); !ok {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("import: give one FILE, or - for standard input")
+	}
+	in, size, err := m.openInput(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	store, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+
+	prog := newProgress(m.Stderr, size)
+	br := bufio.NewReaderSize(prog.reader(in), 64<<10)
+	next, err := m.recordSource(br, *format)
+	if err != nil {
+		return err
+	}
+	var rejected int
+	reject := func(err error) {
+		rejected++
+		prog.clear()
+		fmt.Fprintf(m.Stderr, "vtr: %v\n", err)
+	}
+	start := clock()
+	st, err := store.Import(ctx, func() (native.Record, error) {
+		rec, err := next()
+		if err == nil {
+			prog.tick()
+		}
+		return rec, err
+	}, reject)
+	prog.done()
+	el := clock().Sub(start).Seconds()
+	fmt.Fprintf(m.Stderr, "imported %d records in %.1fs: %d sellers, %d orders, %d shipments, %d cancellations, %d events (%d duplicate, %d unclassified); %d packages judged; %d lines rejected\n",
+		st.Records, el, st.Sellers, st.Orders, st.Shipments, st.Cancellations, st.Events, st.DuplicateEvents, st.UnknownEvents, st.Packages, st.Rejected)
+	if err != nil {
+		return err
+	}
+	if rejected > 0 {
+		return errFound
+	}
+	return nil
+}
+
+func (m *Main) openInput(name string) (io.ReadCloser, int64, error) {
+	if name == "-" {
+		return io.NopCloser(m.Stdin), -1, nil
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, 0, err
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, fi.Size(), nil
+}
+
+// recordSource returns the record reader for a format; "native" also
+// recognises the Amazon flat file by its header.
+func (m *Main) recordSource(br *bufio.Reader, format string) (func() (native.Record, error), error) {
+	switch format {
+	case "native":
+		head, _ := br.Peek(64)
+		if flatfile.LooksLike(head) {
+			return flatSource(br)
+		}
+		dec := native.NewDecoder(br, clock)
+		return dec.Next, nil
+	case "flatfile":
+		return flatSource(br)
+	case "aftership", "easypost", "17track":
+		return webhookSource(br, format)
+	}
+	return nil, usagef("import: unknown --format %q (native, flatfile, aftership, easypost, 17track)", format)
+}
+
+func flatSource(r io.Reader) (func() (native.Record, error), error) {
+	fr, err := flatfile.NewReader(r)
+	if err != nil {
+		return nil, err
+	}
+	return func() (native.Record, error) {
+		row, err := fr.Next()
+		if err != nil {
+			return native.Record{}, err
+		}
+		s, err := row.Shipment(clock())
+		if err != nil {
+			field, msg, _ := strings.Cut(err.Error(), ": ")
+			return native.Record{}, &native.LineError{Line: row.Line, Field: field, Msg: msg}
+		}
+		return native.Record{Line: row.Line, Type: "shipment", Shipment: s}, nil
+	}, nil
+}
+
