@@ -5,7 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	
+
 	"github.com/vtr-project/vtr/flatfile"
 )
 
@@ -53,4 +53,3 @@ func (m *Main) check(ctx context.Context, args []string) error {
 	}
 	return nil
 }
-

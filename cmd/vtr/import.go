@@ -8,7 +8,7 @@ import (
 	"os"
 	"strings"
 	"time"
-	
+
 	"github.com/vtr-project/vtr/flatfile"
 	"github.com/vtr-project/vtr/native"
 )
@@ -138,4 +138,3 @@ func flatSource(r io.Reader) (func() (native.Record, error), error) {
 		return native.Record{Line: row.Line, Type: "shipment", Shipment: s}, nil
 	}, nil
 }
-

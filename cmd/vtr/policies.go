@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	
+
 	"github.com/vtr-project/vtr"
 )
 
@@ -98,4 +98,3 @@ func describeExemption(e vtr.Exemption) string {
 	}
 	return " (" + strings.Join(parts, ", ") + ")"
 }
-

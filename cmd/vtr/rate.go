@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	
+
 	"github.com/vtr-project/vtr"
 )
 
@@ -92,4 +92,3 @@ func writeRateText(w io.Writer, r *vtr.RateReport) error {
 	}
 	return bw.Flush()
 }
-

@@ -4,7 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	
+
 	"github.com/vtr-project/vtr/sqlite"
 )
 
@@ -50,4 +50,3 @@ func (m *Main) report(ctx context.Context, args []string) error {
 	fmt.Fprintf(m.Stderr, "%d rows\n", n)
 	return err
 }
-

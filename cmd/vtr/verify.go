@@ -37,4 +37,3 @@ func (m *Main) verify(ctx context.Context, args []string) error {
 	fmt.Fprintln(m.Stderr, "verified: the live aggregates equal a full recomputation")
 	return nil
 }
-
