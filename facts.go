@@ -115,9 +115,12 @@ type PackageFacts struct {
 	Cancellation *Cancellation
 	// Scans summarises the events of the package's tracking number.
 	Scans ScanSummary
-	// ReusedFrom is the ID of an earlier order, to another destination,
-	// that carries the same tracking number ("" when none).
-	ReusedFrom string
+	// ReusedFrom is the ID of an earlier order of the same seller, to
+	// another destination, that carries the same tracking number ("" when
+	// none). ReusedElsewhere says the earlier order is another seller's:
+	// still a reused label, but that seller's order is never named.
+	ReusedFrom      string
+	ReusedElsewhere bool
 }
 
 // Verdict is the judgement of one package under one policy.

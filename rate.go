@@ -87,3 +87,24 @@ type RateReport struct {
 	BenefitEligible bool     `json:"benefit_eligible"`
 	WhatIf          []WhatIf `json:"what_if"`
 }
+
+// DailyCount is one row of the live VTR aggregates: the packages of one
+// seller and policy included on Day (UTC), by category, carrier and
+// ship-from, counted by outcome. Delivered and OnTime count validly
+// tracked packages only (the On-Time Delivery Rate's denominator).
+type DailyCount struct {
+	Day                         time.Time
+	Category, Carrier, ShipFrom string
+	Valid, Invalid, Exempt      int
+	Delivered, OnTime           int
+}
+
+// OrderDayCount is one row of the order-level aggregates behind the
+// sibling metrics: Kind "ship" is keyed on the ship-by day (Late Shipment
+// Rate: Hits are late), kind "order" on the purchase day (pre-fulfilment
+// cancel rate: Hits are seller cancellations).
+type OrderDayCount struct {
+	Kind        string
+	Day         time.Time
+	Total, Hits int
+}
