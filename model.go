@@ -47,6 +47,9 @@ type Order struct {
 // later shipment for the same order and package is an edit, kept in the
 // package's history.
 type Shipment struct {
+	// SellerID is optional: order IDs are unique per seller, so it is
+	// needed only when two sellers have an order with the same ID.
+	SellerID       string    `json:"seller_id,omitempty"`
 	OrderID        string    `json:"order_id"`
 	PackageID      string    `json:"package_id"`
 	Carrier        string    `json:"carrier"`      // carrier code as entered ("Other" allowed)
@@ -60,6 +63,7 @@ type Shipment struct {
 
 // Cancellation cancels an order.
 type Cancellation struct {
+	SellerID    string    `json:"seller_id,omitempty"` // optional, as for Shipment
 	OrderID     string    `json:"order_id"`
 	CancelledAt time.Time `json:"cancelled_at"`
 	BySeller    bool      `json:"by_seller"`

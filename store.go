@@ -2,7 +2,6 @@ package vtr
 
 import (
 	"context"
-	"io"
 	"time"
 )
 
@@ -18,20 +17,37 @@ type Record struct {
 	Event        *Event
 }
 
-// Store is vtr's storage: it applies records, judging every package they
-// touch and keeping the rolling aggregates current, and answers from
-// those aggregates. SQLite implements it (package sqlite); every
-// implementation passes the same contract tests (package storetest).
+// Store is vtr's storage service: it applies records, judging every
+// package they touch and keeping the rolling aggregates current, and
+// answers from those aggregates with typed values. Package ingest
+// implements it once over any storage engine (sqlite, postgres); every
+// engine passes the same contract tests (package storetest).
 type Store interface {
 	// Import applies records from next until it returns io.EOF. A record
-	// that cannot be applied is passed to reject (with its line) and
-	// skipped; records already applied are kept and durable once Import
-	// returns.
+	// that cannot be applied (a *LineError from next, or a record the
+	// rules refuse) is passed to reject and skipped. What Import reports
+	// in its stats is committed; on an error or a cancelled context the
+	// batch in progress is rolled back and the earlier ones are kept.
 	Import(ctx context.Context, next func() (Record, error), reject func(error)) (ImportStats, error)
 	// Rate answers a seller's rates as of a time, from the aggregates.
+	// An empty policy means the seller's first; a policy the seller is
+	// not judged by is a not-found error.
 	Rate(ctx context.Context, sellerID, policy string, asOf time.Time, whatIfDays int) (*RateReport, error)
-	// Report streams the defect report as CSV and returns its row count.
-	Report(ctx context.Context, f ReportFilter, w io.Writer) (int, error)
+	// Defects streams the rows of the defect report to emit and returns
+	// their count.
+	Defects(ctx context.Context, f ReportFilter, emit func(*DefectRow) error) (int, error)
+	// Sellers lists the sellers by ID; Seller returns one (not found is
+	// an error).
+	Sellers(ctx context.Context) ([]Seller, error)
+	Seller(ctx context.Context, id string) (*Seller, error)
+	// Unclassified lists the carrier codes no table classified, most
+	// frequent first.
+	Unclassified(ctx context.Context) ([]UnknownCode, error)
+	// LastDay is the latest inclusion day of any package (zero when
+	// there is none): the natural "as of" for data that is not live.
+	LastDay(ctx context.Context) (time.Time, error)
+	// Empty reports whether the store holds no data at all.
+	Empty(ctx context.Context) (bool, error)
 	// Verify recomputes everything from the raw data and returns every
 	// difference from the live state.
 	Verify(ctx context.Context) ([]Difference, error)
@@ -46,16 +62,69 @@ type ImportStats struct {
 	Packages                                           int // verdicts recomputed
 }
 
+// Add adds o's counts to s.
+func (s *ImportStats) Add(o ImportStats) {
+	s.Records += o.Records
+	s.Sellers += o.Sellers
+	s.Orders += o.Orders
+	s.Shipments += o.Shipments
+	s.Cancellations += o.Cancellations
+	s.Events += o.Events
+	s.DuplicateEvents += o.DuplicateEvents
+	s.UnknownEvents += o.UnknownEvents
+	s.Rejected += o.Rejected
+	s.Packages += o.Packages
+}
+
 // ReportFilter selects the rows of the defect report.
 type ReportFilter struct {
 	SellerID, Policy string
 	AsOf             time.Time
-	Carrier          string
-	Category         string
+	// Carrier is any spelling the carrier lookup accepts; Category is
+	// matched without regard to case.
+	Carrier  string
+	Category string
 	// Rows with no valid tracking are always included; ShippedLate and
 	// DeliveredLate add the rows flagged late (the marketplace's
 	// "Shipped late" and "Delivered late" checkboxes).
 	ShippedLate, DeliveredLate bool
+}
+
+// DefectRow is one row of the defect report: the marketplace's columns
+// (Amazon's Valid Tracking Rate report) and vtr's reasons.
+type DefectRow struct {
+	OrderID   string `json:"order_id"`
+	PackageID string `json:"package_id"`
+	// CarrierName is the carrier as entered (the free-text name with
+	// "Other"); Carrier is its canonical code ("" when none resolves).
+	CarrierName string `json:"carrier_name"`
+	Carrier     string `json:"carrier"`
+	// TrackingNumber is the number as entered; TrackingID is the report's
+	// cell: the number, or "<order-id>-InvalidId".
+	TrackingNumber  string    `json:"tracking_number"`
+	TrackingID      string    `json:"tracking_id"`
+	OriginCountry   string    `json:"origin_country"`
+	PromisedBy      time.Time `json:"promised_delivery_date"`
+	ShipMethod      string    `json:"ship_method"`
+	NoValidTracking bool      `json:"no_valid_tracking"`
+	ShippedLate     bool      `json:"shipped_late"`
+	DeliveredLate   bool      `json:"delivered_late"`
+	Value           Money     `json:"package_value"`
+	Category        string    `json:"product_category"`
+	Reasons         []Reason  `json:"reasons"`
+	Detected        string    `json:"detected_carrier"`
+	Explanation     string    `json:"explanation"`
+	IncludedOn      time.Time `json:"included_on"`
+}
+
+// UnknownCode is a carrier event code no table classified, counted per
+// feed and carrier, with an example description.
+type UnknownCode struct {
+	Source  string `json:"source"`
+	Carrier string `json:"carrier"`
+	Code    string `json:"code"`
+	Example string `json:"example"`
+	Count   int    `json:"count"`
 }
 
 // Difference is one place where the stored, incrementally maintained
