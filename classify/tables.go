@@ -79,13 +79,14 @@ const (
 	srcUPSLegacy = "UPS legacy XML API status type P, https://metacpan.org/pod/Business::UPS::Tracking::Element::Activity (tracking-events.md §8.1)"
 	srcUPSCode   = "UPS Track API status codes, UPS-API/api-documentation Tracking.yaml (tracking-events.md §8.1, §9)"
 	srcUPSDesc   = "UPS description codes, laziercoder/go-shipments (tracking-events.md §8.1)"
+	srcUPSList   = "UPS Track API code list (activity status code, 3-digit description code, category, description) as reposted in https://github.com/UPS-API/api-documentation/issues/7; it gives 5, 11 and 21 for the description codes tracking-events.md §8.1 cites, type X per §9"
 	srcUSPS      = "USPS event codes, https://about.usps.com/publications/pub97/pub97_appi.htm via USPS::WebTools::Tracking::Codes and https://app.theneo.io/ehub/ehub-api/tracking-event-descriptions (tracking-events.md §8.2, §9)"
 	srcUSPSDef   = "USPS ambiguous-code default (tracking-events.md §9, §13.5 rule 2)"
 	srcFedEx     = "FedEx Track API trackingstatuscodes, OpenAPI track.json vendored in karrioapi/karrio (tracking-events.md §8.3, §9)"
 	srcFedExDate = "FedEx Track API dateAndTimes[].type, OpenAPI track.json vendored in karrioapi/karrio (tracking-events.md §8.3, §9)"
 	srcFedExLoc  = "FedEx IT/IX default: physical only with a scanLocation (tracking-events.md §9, §13.5 rule 2)"
 	srcDHL       = "DHL Shipment Tracking - Unified statusCode, https://developer.dhl.com/api-reference/shipment-tracking (tracking-events.md §8.4, §9)"
-	srcDHLExp    = "DHL Express native codes, karrioapi/karrio dhl_universal map (tracking-events.md §8.4)"
+	srcDHLExp    = "DHL Express native codes, karrioapi/karrio modules/connectors/dhl_express/karrio/providers/dhl_express/units.py TrackingStatus (tracking-events.md §8.4)"
 	srcCP        = "Canada Post messagescodetables.jsf via karrioapi/karrio (tracking-events.md §8.5, §9)"
 	srcUPU       = "UPU EMSEVT event codes, community tables (tracking-events.md §8.6, §9)"
 	srcAmazon    = "Amazon Shipping API v2 EventCode, https://docs.rs/crate/amazon-spapi/2.0.3/source/docs/shipping_v2/EventCode.md (tracking-events.md §7, §9)"
@@ -159,6 +160,8 @@ var groups = []group{
 		{"005", tra, phys, srcUPSDesc, "description code: in transit"},
 		{"011", dlv, phys, srcUPSDesc, "description code: delivered"},
 		{"021", ofd, phys, srcUPSDesc, "description code: out for delivery"},
+		{"012", tra, phys, srcUPSList, "description code: \"Clearance in Progress\" (category IN TRANSIT): the parcel is at the import gateway, like FedEx CC/CD/CP and 17TRACK InTransit_CustomsProcessing (§9)"},
+		{"022", att, phys, srcUPSList, "description code: \"First Attempt Made\" / \"Delivery Attempted\" (codes 3J, 3L): the driver was at the door with the parcel, like USPS 02 and FedEx DE (§9)"},
 	}},
 
 	{table: tUSPS, field: fCode, rule: "code:USPS:", rows: []row{
@@ -295,6 +298,7 @@ var groups = []group{
 		{"DF", tra, phys, srcDHLExp, "departed"},
 		{"WC", ofd, phys, srcDHLExp, "with courier"},
 		{"OK", dlv, phys, srcDHLExp, "delivered"},
+		{"NH", att, phys, srcDHLExp, "not home: Karrio lists it under delivery_failed and as the incident reason consignee_not_home; an attempt is physical like USPS 02 (§9)"},
 	}},
 	{table: tDHL, field: fType, rule: "type:DHL:", rows: []row{
 		{"pre-transit", pre, elec, srcDHL, ""},

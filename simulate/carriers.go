@@ -129,6 +129,13 @@ func tables(list ...scan) (t [numKinds][]scan) {
 // (§8.6), Amazon Shipping API v2 EventCodes (§7). Carriers without a
 // public code table (OnTrac, LaserShip, DHL eCommerce, the Chinese
 // consolidators, regional carriers) send wording and a status only.
+//
+// A carrier that has a code table sends a code with every physical event:
+// UPS exceptions (status type X) carry UPS's 3-digit description code
+// where no 2-character code of theirs is documented (022 first attempt
+// made, 012 clearance in progress; UPS-API/api-documentation#7), and a
+// DHL Express failed attempt its checkpoint code NH (not home, Karrio's
+// DHL Express map). vtr's classification tables know each of them.
 var (
 	cUSPS = &carrier{code: "USPS", style: styleUSPS, journey: jDomestic, labelLoc: true, hubList: uspsHubs,
 		slug: "usps", ep: "USPS", key17: 21051, name17: "USPS",
@@ -160,10 +167,10 @@ var (
 			s("AR", "I", "Arrived at Facility", tr, kArrive),
 			s("AR", "I", "Arrived at Facility", tr, kArriveDest),
 			s("OT", "I", "Out For Delivery Today", ofd, kOFD),
-			s("", "X", "The receiver was not available for delivery. We'll make a second attempt the next business day.", att, kAttempt),
+			s("022", "X", "The receiver was not available for delivery. We'll make a second attempt the next business day.", att, kAttempt),
 			s("FS", "D", "Delivered", deliv, kDelivered),
 			s("", "I", "Import Scan", tr, kImport),
-			s("", "X", "Your package is being held for customs clearance.", tr, kCustoms),
+			s("012", "X", "Your package is being held for customs clearance.", tr, kCustoms),
 			s("", "I", "Your package has been released by the government agency.", tr, kCustomsOK),
 			s("DP", "I", "Departed from Facility", tr, kFlight),
 			s("AR", "I", "Arrived at Facility", tr, kExport),
@@ -254,7 +261,7 @@ var (
 			s("", "transit", "Clearance processing complete", tr, kCustomsOK),
 			s("AR", "transit", "Arrived at DHL Delivery Facility", tr, kArriveDest),
 			s("WC", "transit", "With delivery courier", ofd, kOFD),
-			s("", "failure", "Delivery attempted; recipient not home", att, kAttempt),
+			s("NH", "failure", "Delivery attempted; recipient not home", att, kAttempt),
 			s("OK", "delivered", "Delivered", deliv, kDelivered),
 		)}
 	cChinaPost = &carrier{code: "China Post", style: styleUpper, journey: jPost,

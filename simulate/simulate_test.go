@@ -407,14 +407,8 @@ func TestScanClasses(t *testing.T) {
 				res := classify.Classify(classify.Input{Carrier: owner.code, Reporter: reporter, Source: "native",
 					Code: sc.code, TypeCode: sc.typeCode, Description: sc.desc, Status: sc.status, HasLocation: true})
 				want := vtr.EventPhysical
-				switch {
-				case k == kLabel, k == kLogical, sc.code == "OX":
+				if k == kLabel || k == kLogical || sc.code == "OX" {
 					want = ""
-				case c == cUPS && sc.code == "" && sc.typeCode == "X", c == cDHL && sc.typeCode == "failure":
-					// Deliberately ambiguous: a UPS type X row without a code
-					// or logicalScan flag, a DHL "failure" without a code
-					// (tracking-events.md §9): vtr may fail closed.
-					continue
 				}
 				if want == vtr.EventPhysical && res.Class != vtr.EventPhysical || want == "" && res.Class == vtr.EventPhysical {
 					t.Errorf("%s %q %q %q: class %s (rule %s)", c.code, sc.code, sc.typeCode, sc.desc, res.Class, res.Rule)

@@ -16,13 +16,22 @@ type aggr struct {
 	t7Status, t7Sub, t7St string
 }
 
+// aggrByKind is each kind's labels. A hand-off to the last mile and a
+// system notice get the aggregators' catch-all in-transit bucket
+// (AfterShip InTransit_001, 17TRACK InTransit_Other), as AfterShip does
+// for partner rows (§1.5): §9 lists both as ambiguous, so without a raw
+// carrier code (or a description phrase) vtr deliberately leaves such an
+// event unknown. Every other kind gets a specific sub-status, the same
+// whichever carrier reports it: an aggregator labels what the carrier
+// says, so UPS's "AR Arrived at Facility" cannot be an arrival at one hub
+// and uncategorised at the next.
 var aggrByKind = [numKinds]aggr{
 	kLabel:      {"InfoReceived", "InfoReceived_001", "Info Received", "pre_transit", "label_created", "InfoReceived", "InfoReceived", "InfoReceived"},
 	kAccept:     {"InTransit", "InTransit_002", "Acceptance scan", "in_transit", "received_at_origin_facility", "InTransit", "InTransit_PickedUp", "PickedUp"},
 	kDepart:     {"InTransit", "InTransit_007", "Departure Scan", "in_transit", "departed_facility", "InTransit", "InTransit_Departure", ""},
 	kArrive:     {"InTransit", "InTransit_003", "Arrival scan", "in_transit", "arrived_at_facility", "InTransit", "InTransit_Arrival", ""},
 	kHandoff:    {"InTransit", "InTransit_001", "In Transit", "in_transit", "transferred_to_destination_carrier", "InTransit", "InTransit_Other", ""},
-	kExport:     {"InTransit", "InTransit_003", "Arrival scan", "in_transit", "arrived_at_facility", "InTransit", "InTransit_Other", ""},
+	kExport:     {"InTransit", "InTransit_003", "Arrival scan", "in_transit", "arrived_at_facility", "InTransit", "InTransit_Arrival", ""},
 	kFlight:     {"InTransit", "InTransit_007", "Departure Scan", "in_transit", "departed_origin_facility", "InTransit", "InTransit_Departure", "Departure"},
 	kImport:     {"InTransit", "InTransit_004", "Arrived at destination country", "in_transit", "received_at_destination_facility", "InTransit", "InTransit_Arrival", "Arrival"},
 	kCustoms:    {"InTransit", "InTransit_006", "Customs clearance started", "in_transit", "in_transit", "InTransit", "InTransit_CustomsProcessing", ""},
