@@ -37,9 +37,14 @@ type Policy struct {
 	// Origins are the ship-from countries the policy covers; empty covers
 	// every origin. A package from elsewhere is exempt (EXEMPT_ORIGIN).
 	Origins []string `json:"origins,omitempty"`
+	// HomeOrigin is the ship-from country (ISO 3166-1 alpha-2) assumed
+	// when a package's is unknown: the marketplace's own country, or the
+	// origin a cross-border profile is for. See DefaultOrigin.
+	HomeOrigin string `json:"home_origin,omitempty"`
 	// Carriers are the supported carrier codes by origin country ("*" for
-	// any origin). No entry for an origin means every carrier is measured
-	// (Amazon since 15 Jan 2025).
+	// any other origin). No entry for an origin means every carrier is
+	// measured (Amazon since 15 Jan 2025), Other included; with an entry,
+	// only the carriers listed are (engine.AcceptCarrier).
 	Carriers map[string][]string `json:"carriers,omitempty"`
 	// Exemptions take packages out of the metric.
 	Exemptions []Exemption `json:"exemptions,omitempty"`
@@ -60,7 +65,8 @@ type Policy struct {
 	// ReuseCheck flags a number already used on an order to another
 	// destination.
 	ReuseCheck bool `json:"reuse_check"`
-	// Sibling metrics of the Shipping Performance page.
+	// Sibling metrics of the Shipping Performance page. A target of 0 is
+	// no target (the metric is shown, never failed).
 	LateShipmentTarget   float64 `json:"late_shipment_target"`    // at most (Amazon 4%)
 	OnTimeDeliveryTarget float64 `json:"on_time_delivery_target"` // at least (Amazon 97% recommended)
 	CancelRateTarget     float64 `json:"cancel_rate_target"`      // at most (Amazon 2.5%)
@@ -156,6 +162,11 @@ func (p *Policy) Validate() error {
 		return Errorf(EINVALID, "policy %s: scans.min_physical: at least 1 physical scan is required", p.ID)
 	case p.Upload.From != "" && p.Upload.From != "handover" && p.Upload.From != "ship_by":
 		return Errorf(EINVALID, "policy %s: upload.from: %q is not handover or ship_by", p.ID, p.Upload.From)
+	case p.HomeOrigin != "" && !countryCode(p.HomeOrigin):
+		return Errorf(EINVALID, "policy %s: home_origin: %q is not a two-letter country code (US, CN …)", p.ID, p.HomeOrigin)
+	case p.LateShipmentTarget < 0 || p.LateShipmentTarget > 1 || p.OnTimeDeliveryTarget < 0 || p.OnTimeDeliveryTarget > 1 ||
+		p.CancelRateTarget < 0 || p.CancelRateTarget > 1:
+		return Errorf(EINVALID, "policy %s: sibling targets are shares between 0 (no target) and 1", p.ID)
 	}
 	for i, e := range p.Exemptions {
 		if !strings.HasPrefix(string(e.Code), "EXEMPT_") {
@@ -171,6 +182,23 @@ func (p *Policy) Validate() error {
 		}
 	}
 	return nil
+}
+
+// DefaultOrigin is the ship-from country assumed for a package whose own
+// is unknown (and `vtr check`'s default --origin): HomeOrigin, else the
+// first origin the policy covers, else "" (unknown).
+func (p *Policy) DefaultOrigin() string {
+	switch {
+	case p.HomeOrigin != "":
+		return p.HomeOrigin
+	case len(p.Origins) > 0:
+		return p.Origins[0]
+	}
+	return ""
+}
+
+func countryCode(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
 }
 
 // Status of a rate against a policy.
@@ -281,9 +309,14 @@ var (
 // conflict the profile says which reading it takes.
 func BuiltinPolicies() []Policy {
 	amazonUS := Policy{
-		ID: "amazon-us", Name: "Amazon US", Marketplace: "amazon.com",
+		ID: "amazon-us", Name: "Amazon US", Marketplace: "amazon.com", HomeOrigin: "US",
 		Target: 0.95, AtRiskMargin: 0.01, WindowDays: 30, GroupBy: "category", Inclusion: "promised_delivery",
 		ReportingLagDays: 14, RefreshHours: 72,
+
+		// Every carrier is measured since 15 Jan 2025 (§4.2), except from
+		// China, where only the CN-out integrated carriers are (§5).
+		Carriers: map[string][]string{"CN": amazonCNOut, "HK": amazonCNOut},
+
 		Exemptions: []Exemption{
 			{Code: ExemptDigital, Digital: true},
 			{Code: ExemptFreight, Freight: true, Domestic: "domestic"},
@@ -300,14 +333,14 @@ func BuiltinPolicies() []Policy {
 		Sources: []string{
 			"95% per category, 30 days, promised delivery date, two-week latency, 72 h refresh: marketplace-rules.md §2",
 			"at least one physical carrier scan: §4.1; ≥ $5 from CN/CA/AS/UM (≥ $15 from UK/IN) needs 2 scans incl. delivery or attempt: §5",
-			"all carriers measured since 15 Jan 2025: §4.2; tracking editable until delivery: §8",
+			"all carriers measured since 15 Jan 2025, Other included unless it names a listed carrier: §4.2, §14; from China only the CN-out integrated carriers: §5; tracking editable until delivery: §8",
 			"exemptions: heavy/bulky freight, small/flat < $10 in USPS First Class or Standard Mail envelopes, digital: §7",
 			"LSR < 4%, OTDR > 97%, cancel < 2.5%: §10.4; 98% VTR + 97% OTDR benefit: §8",
 		},
 	}
 	cn := amazonUS
 	cn.ID, cn.Name = "amazon-cn-us", "Amazon US, shipped from China"
-	cn.Origins = []string{"CN", "HK"}
+	cn.Origins, cn.HomeOrigin = []string{"CN", "HK"}, "CN"
 	cn.Carriers = map[string][]string{"*": amazonCNOut}
 	cn.Exemptions = []Exemption{{Code: ExemptDigital, Digital: true}}
 	cn.Scans = Scans(1, chinaHighValue)
@@ -317,7 +350,7 @@ func BuiltinPolicies() []Policy {
 		"95% per category, 30 days, promised delivery date: §2",
 	}
 	eu := amazonUS
-	eu.ID, eu.Name, eu.Marketplace = "amazon-eu", "Amazon EU/UK", "amazon.co.uk, amazon.de, …"
+	eu.ID, eu.Name, eu.Marketplace, eu.HomeOrigin = "amazon-eu", "Amazon EU/UK", "amazon.co.uk, amazon.de, …", "GB"
 	eu.Exemptions = []Exemption{
 		{Code: ExemptDigital, Digital: true},
 		{Code: ExemptLowValue, Domestic: "domestic", Below: ptr(Money{Minor: 1501, Currency: "EUR"})},
@@ -329,10 +362,10 @@ func BuiltinPolicies() []Policy {
 	eu.Sources = []string{
 		"from 15 Jan 2025 domestic shipments > €15 are measured; cross-border letters < €20 exempt: marketplace-rules.md §6",
 		"stamps and untracked services exempt; a scan makes a delivery-confirmation service valid: §4.1, §7",
-		"China-origin ≥ £5 needs two scans: §5 (amz10 translation)",
+		"China-origin ≥ £5 needs two scans: §5 (amz10 translation); CN-out carrier names from the EU/IT page: §5",
 	}
 	jp := amazonUS
-	jp.ID, jp.Name, jp.Marketplace = "amazon-jp", "Amazon JP", "amazon.co.jp"
+	jp.ID, jp.Name, jp.Marketplace, jp.HomeOrigin = "amazon-jp", "Amazon JP", "amazon.co.jp", "JP"
 	jp.Exemptions = []Exemption{
 		{Code: ExemptDigital, Digital: true},
 		{Code: ExemptLowValue, Below: ptr(Money{Minor: 1000, Currency: "JPY"})},
@@ -345,18 +378,19 @@ func BuiltinPolicies() []Policy {
 		"China Post numbers must end in CN (enforced by the tracking engine): §4.2; CN-out VTR policy applies: §5",
 	}
 	walmart := Policy{
-		ID: "walmart-us", Name: "Walmart US", Marketplace: "walmart.com",
+		ID: "walmart-us", Name: "Walmart US", Marketplace: "walmart.com", HomeOrigin: "US",
 		Target: 0.99, AtRiskMargin: 0.005, WindowDays: 30, GroupBy: "account", Inclusion: "ship_date",
 		Carriers: map[string][]string{"*": walmartUS}, Scans: Scans(1),
 		UploadBeforeDelivery: true, ReuseCheck: true, EventBeforeOrderHours: 24,
-		OnTimeDeliveryTarget: 0.95, CancelRateTarget: 0.02,
+		LateShipmentTarget: 0.01, OnTimeDeliveryTarget: 0.95, CancelRateTarget: 0.02,
 		Sources: []string{
 			"VTR ≥ 99% over 30 days, ≥ 1 valid carrier scan, supported carrier names only, no special characters: marketplace-rules.md §12.2",
 			"cancellation < 2%, on-time delivery > 95%: §12.2",
+			"on-time shipment > 99% (2017 partner expectations), so late shipments at most 1%: §12.2",
 		},
 	}
 	ebay := Policy{
-		ID: "ebay-us", Name: "eBay US (Top Rated Seller)", Marketplace: "ebay.com",
+		ID: "ebay-us", Name: "eBay US (Top Rated Seller)", Marketplace: "ebay.com", HomeOrigin: "US",
 		Target: 0.95, AtRiskMargin: 0.01, WindowDays: 90, GroupBy: "account", Inclusion: "ship_date",
 		Scans: Scans(1), Upload: UploadRule{From: "ship_by", Hours: 0, Defect: true},
 		UploadBeforeDelivery: true, ReuseCheck: true, EventBeforeOrderHours: 24,
@@ -366,7 +400,7 @@ func BuiltinPolicies() []Policy {
 		},
 	}
 	tiktok := Policy{
-		ID: "tiktok-us", Name: "TikTok Shop US", Marketplace: "shop.tiktok.com",
+		ID: "tiktok-us", Name: "TikTok Shop US", Marketplace: "shop.tiktok.com", HomeOrigin: "US",
 		Target: 0.95, AtRiskMargin: 0.01, WindowDays: 30, GroupBy: "account", Inclusion: "ship_date",
 		Scans: Scans(1), UploadBeforeDelivery: true, ReuseCheck: true, EventBeforeOrderHours: 24, Origins: []string{"US"},
 		Sources: []string{
@@ -375,7 +409,7 @@ func BuiltinPolicies() []Policy {
 		},
 	}
 	etsy := Policy{
-		ID: "etsy", Name: "Etsy (Star Seller)", Marketplace: "etsy.com",
+		ID: "etsy", Name: "Etsy (Star Seller)", Marketplace: "etsy.com", HomeOrigin: "US",
 		Target: 0.95, AtRiskMargin: 0.01, WindowDays: 90, GroupBy: "account", Inclusion: "ship_date",
 		Exemptions: []Exemption{
 			{Code: ExemptLowValue, Below: ptr(usd(1000))},

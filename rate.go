@@ -21,15 +21,8 @@ func (c *Counts) SetRate() {
 	}
 }
 
-// GroupRate is the rate of one group (a category, a carrier, a ship-from
-// location, a day) with its status against the policy.
-type GroupRate struct {
-	Key string `json:"-"`
-	Counts
-	Status string `json:"status"`
-}
-
-// CategoryRate is GroupRate keyed by product category.
+// CategoryRate is the rate of one product category with its status
+// against the policy (Policy.RateStatus).
 type CategoryRate struct {
 	Category string `json:"category"`
 	Counts
@@ -43,7 +36,8 @@ type KeyRate struct {
 }
 
 // Ratio is a sibling metric: Hits ÷ Total over its window, nil when Total
-// is 0, with whether it meets its target.
+// is 0, with whether it meets its target. A Target of 0 means the policy
+// sets none: Meets is then true, whatever the rate.
 type Ratio struct {
 	WindowDays int      `json:"window_days"`
 	Hits       int      `json:"hits"`
@@ -53,14 +47,26 @@ type Ratio struct {
 	Meets      bool     `json:"meets_target"`
 }
 
-// WhatIf is a projection for one group: how many defects among the
-// packages due in the next Days days the group can absorb and stay at or
-// above the target (negative: it is already projected below).
+// WhatIf is a projection for one group, Days days ahead: the window moves
+// on, its oldest days leave it and the packages due meanwhile join it.
 type WhatIf struct {
-	Category   string `json:"category"`
-	Days       int    `json:"days"`
-	MaxDefects int    `json:"max_defects"`
-	Message    string `json:"message"`
+	Category string `json:"category"`
+	Days     int    `json:"days"`
+	// MaxDefects is how many more defects the group can absorb and stay
+	// at or above the target; never negative: 0 when it sits on the
+	// target line or is projected below it.
+	MaxDefects int `json:"max_defects"`
+	// NeedValid is how many more validly tracked packages (and no new
+	// defect) the group needs when MaxDefects is 0: to climb back to the
+	// target when projected below it, or to make room for one defect when
+	// it sits on the line. 0 when the group can absorb a defect already,
+	// or when adding packages cannot help (a 100% target with a defect).
+	NeedValid int `json:"need_valid"`
+	// ProjectedRate and ProjectedStatus are the group's projected rate
+	// (nil when nothing is projected) and its status against the policy.
+	ProjectedRate   *float64 `json:"projected_rate"`
+	ProjectedStatus string   `json:"projected_status"`
+	Message         string   `json:"message"`
 }
 
 // RateReport is the answer of `vtr rate` and GET /v1/sellers/{id}/rate.

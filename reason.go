@@ -6,7 +6,9 @@ package vtr
 type Reason string
 
 // Tracking-number reasons. Amazon reports the first two as
-// "<order-id>-InvalidId" in column E of its Valid Tracking report.
+// "<order-id>-InvalidId" in column E of its Valid Tracking report
+// (marketplace-rules.md §8; engine.TrackingCell). engine.AcceptCarrier
+// decides all five.
 const (
 	// TrackingMissing: no tracking number at all (blank, or only spaces).
 	TrackingMissing Reason = "TRACKING_MISSING"
@@ -14,12 +16,14 @@ const (
 	// characters, non-ASCII), a length no format has, or a check digit that
 	// does not compute.
 	TrackingMalformed Reason = "TRACKING_MALFORMED"
-	// CarrierUnknown: the number matches no known carrier's format, or the
-	// carrier named is not one vtr knows.
+	// CarrierUnknown: the number matches no known carrier's format, or no
+	// carrier was entered, or the carrier named is not one vtr knows, or
+	// "Other" was chosen without the carrier's name.
 	CarrierUnknown Reason = "CARRIER_UNKNOWN"
 	// CarrierUnsupported: the carrier is not supported for this origin by the
-	// marketplace, including an integrated carrier typed as "Other" and
-	// carrier names typed in Chinese.
+	// marketplace, including an integrated carrier typed as "Other" (by
+	// name, or a number of such a carrier), "Other" where the marketplace
+	// accepts only its listed carriers, and carrier names typed in Chinese.
 	CarrierUnsupported Reason = "CARRIER_UNSUPPORTED"
 	// CarrierMismatch: the number is well formed but belongs to another
 	// carrier than the one named (Amazon: "unconfirmed").

@@ -6,6 +6,7 @@ package engine
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,6 +55,7 @@ func Origin(f *vtr.PackageFacts) string {
 type judgement struct {
 	v        vtr.Verdict
 	sentence string // the explanation of the first reason
+	label    string // the carrier as messages name it ("" when unknown)
 }
 
 func (j *judgement) defect(r vtr.Reason, format string, args ...any) {
@@ -75,12 +77,10 @@ func Judge(p *vtr.Policy, f *vtr.PackageFacts, asOf time.Time) vtr.Verdict {
 	default:
 		v.Outcome = vtr.VerdictValid
 		j.sentence = fmt.Sprintf("Valid: %s recorded a physical scan on %s.",
-			orDash(v.Carrier), f.Scans.FirstPhysicalAt.UTC().Format("2006-01-02 15:04 MST"))
+			orElse(j.label, "the carrier"), f.Scans.FirstPhysicalAt.UTC().Format("2006-01-02 15:04 MST"))
 	}
 	v.Delivered = !f.Scans.DeliveredAt.IsZero()
-	// Promises are dates: delivered on time when the local delivery date
-	// is on or before the promised delivery date.
-	v.OnTime = v.Delivered && !Day(f.Scans.DeliveredAt.Add(time.Duration(f.Scans.DeliveredOffset)*time.Second)).After(Day(f.Order.DeliverBy))
+	v.OnTime = DeliveredOnTime(&f.Order, &f.Scans)
 	v.Status = v.Outcome
 	if v.IncludedOn.After(Day(asOf)) {
 		v.Status = vtr.VerdictPending
@@ -89,9 +89,11 @@ func Judge(p *vtr.Policy, f *vtr.PackageFacts, asOf time.Time) vtr.Verdict {
 	return v
 }
 
-func orDash(s string) string {
+// orElse returns s, or fallback when s is empty: messages name the
+// carrier or the origin when known and still read right when not.
+func orElse(s, fallback string) string {
 	if s == "" {
-		return "the carrier"
+		return fallback
 	}
 	return s
 }
@@ -100,15 +102,6 @@ func (j *judgement) exempt(r vtr.Reason, why string) {
 	j.v.Outcome = vtr.VerdictExempt
 	j.v.Reasons = []vtr.Reason{r}
 	j.sentence = "Exempt: " + why + "."
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func foldIn(list []string, s string) bool {
@@ -124,7 +117,7 @@ func foldIn(list []string, s string) bool {
 // exemption returns the first exemption of the policy that applies.
 func exemption(p *vtr.Policy, f *vtr.PackageFacts, origin string) (vtr.Exemption, bool) {
 	for _, e := range p.Exemptions {
-		if len(e.Origins) > 0 && !contains(e.Origins, origin) {
+		if len(e.Origins) > 0 && !slices.Contains(e.Origins, origin) {
 			continue
 		}
 		if e.Domestic != "" {
@@ -156,7 +149,7 @@ func exemption(p *vtr.Policy, f *vtr.PackageFacts, origin string) (vtr.Exemption
 func (j *judgement) rules(p *vtr.Policy, f *vtr.PackageFacts) {
 	origin := Origin(f)
 	// Scope and exemptions (marketplace-rules.md §7).
-	if len(p.Origins) > 0 && origin != "" && !contains(p.Origins, origin) {
+	if len(p.Origins) > 0 && origin != "" && !slices.Contains(p.Origins, origin) {
 		j.exempt(vtr.ExemptOrigin, fmt.Sprintf("%s covers packages shipped from %s; this one ships from %s", p.Name, strings.Join(p.Origins, "/"), origin))
 		return
 	}
@@ -169,27 +162,20 @@ func (j *judgement) rules(p *vtr.Policy, f *vtr.PackageFacts) {
 		return
 	}
 
-	// The carrier (§4.2).
-	claimed := j.carrier(p, f, origin)
-
-	// The tracking number (§4.2; tracking-numbers.md).
-	var res tracking.Result
-	if claimed != nil || f.Shipment.Carrier == "" {
-		res.Check(f.Shipment.TrackingNumber, claimed)
-		if m := res.Match(); m != nil {
-			j.v.Detected = m.Carrier.Code
-		} else if c := res.Candidates(); len(c) > 0 {
-			j.v.Detected = c[0].Carrier.Code
-		}
-		if !res.Valid && claimed != nil {
-			j.defect(res.Reason, "%s", res.Message())
-		} else if !res.Valid && len(j.v.Reasons) == 0 {
-			j.defect(res.Reason, "%s", res.Message())
-		}
-		if res.Valid && tracking.Fold(res.Normalized()) == tracking.Fold(f.Order.ID) {
-			// Walmart: the tracking number must not be the order number
-			// (§12.2).
-			j.defect(vtr.TrackingMalformed, "The tracking ID is the order number, not a carrier's tracking number.")
+	// The carrier and the number (§4.2, §8, §12.2): one decision, shared
+	// with the flat-file pre-flight.
+	sh := f.Shipment
+	if f.Order.ID != "" {
+		sh.OrderID = f.Order.ID // the order the number must not repeat
+	}
+	a := AcceptCarrier(p, origin, &sh)
+	j.v.Carrier, j.v.Detected = a.Carrier, a.Detected
+	j.label = carrierLabel(&a, &f.Shipment)
+	for i, r := range a.Reasons {
+		if i == 0 {
+			j.defect(r, "%s", a.Message)
+		} else {
+			j.defect(r, "")
 		}
 	}
 
@@ -197,24 +183,25 @@ func (j *judgement) rules(p *vtr.Policy, f *vtr.PackageFacts) {
 	s := &f.Scans
 	need, needDelivery := p.Scans.MinPhysical, false
 	for _, h := range p.Scans.HighValue {
-		if contains(h.Origins, origin) && f.Order.Value.Currency == h.AtLeast.Currency && f.Order.Value.Minor >= h.AtLeast.Minor {
+		if slices.Contains(h.Origins, origin) && f.Order.Value.Currency == h.AtLeast.Currency && f.Order.Value.Minor >= h.AtLeast.Minor {
 			need, needDelivery = max(need, h.MinPhysical), h.RequireDeliveryOrAttempt
 			break
 		}
 	}
-	carrierName := orDash(j.v.Carrier)
+	number := orElse(strings.TrimSpace(f.Shipment.TrackingNumber), "the blank tracking ID")
 	switch {
 	case s.Physical == 0 && s.Events == 0:
-		j.defect(vtr.NoPhysicalScan, "%s has recorded no event at all for %s.", carrierName, f.Shipment.TrackingNumber)
+		j.defect(vtr.NoPhysicalScan, "%s has recorded no event at all for %s.", orElse(j.label, "The carrier"), number)
 	case s.Physical == 0:
-		j.defect(vtr.NoPhysicalScan, "%s has recorded %d event(s) for %s but no physical scan: a label-created or shipment-information record does not count.", carrierName, s.Events, f.Shipment.TrackingNumber)
+		j.defect(vtr.NoPhysicalScan, "%s has recorded %d event(s) for %s but no physical scan: a label-created or shipment-information record does not count.",
+			orElse(j.label, "The carrier"), s.Events, number)
 	case s.Physical < need || needDelivery && s.DeliveredAt.IsZero() && s.AttemptedAt.IsZero():
 		extra := ""
 		if needDelivery {
 			extra = " including a delivery or delivery-attempt scan"
 		}
-		j.defect(vtr.InsufficientScans, "Shipped from %s at %s, the package needs %d physical scans%s; %s recorded %d.",
-			origin, f.Order.Value, need, extra, carrierName, s.Physical)
+		j.defect(vtr.InsufficientScans, "Shipped %s at %s, the package needs %d physical scans%s; %s recorded %d.",
+			shippedFrom(origin), f.Order.Value, need, extra, orElse(j.label, "the carrier"), s.Physical)
 	}
 
 	// Upload timing (§4.3, §8).
@@ -260,8 +247,15 @@ func (j *judgement) rules(p *vtr.Policy, f *vtr.PackageFacts) {
 				describe(s.FirstPhysicalLocation), sf.ID, describeShipFrom(sf))
 		}
 	}
-	// Reused labels (DESIGN.md; Groupon's same-address rule, §12.7).
-	if p.ReuseCheck && f.ReusedFrom != "" {
+	// Reused labels (DESIGN.md; Groupon's same-address rule, §12.7). A
+	// label first used by another seller is reported without naming that
+	// seller's order: what a seller sees of another seller is never more
+	// than "this label was used elsewhere" (ARCHITECTURE.md).
+	switch {
+	case !p.ReuseCheck:
+	case f.ReusedElsewhere:
+		j.defect(vtr.TrackingReused, "The tracking ID is already used on another seller's shipment to another address; a label can be used for one shipment only.")
+	case f.ReusedFrom != "":
 		j.defect(vtr.TrackingReused, "The tracking ID is already used on order %s, shipped to another address.", f.ReusedFrom)
 	}
 	// Events before the order existed (TikTok Shop's timestamp flag, §12.5).
@@ -272,48 +266,18 @@ func (j *judgement) rules(p *vtr.Policy, f *vtr.PackageFacts) {
 	}
 }
 
-// carrier resolves the carrier entered and records carrier defects. It
-// returns the carrier to check the number against, or nil.
-func (j *judgement) carrier(p *vtr.Policy, f *vtr.PackageFacts, origin string) *tracking.Carrier {
-	entered := strings.TrimSpace(f.Shipment.Carrier)
-	if entered == "" {
-		j.defect(vtr.CarrierUnknown, "No carrier was entered.")
-		return nil
+// carrierLabel is how messages name the carrier of a package: the
+// resolved code, the free-text name of an Other carrier, else what was
+// entered; "" when nothing was.
+func carrierLabel(a *Acceptance, s *vtr.Shipment) string {
+	name := strings.TrimSpace(s.CarrierName)
+	switch {
+	case a.Carrier == "Other" && name != "":
+		return name
+	case a.Carrier != "":
+		return a.Carrier
 	}
-	m, ok := tracking.Lookup(entered)
-	if !ok {
-		j.defect(vtr.CarrierUnknown, "%q is not a carrier the marketplace knows; choose one from the carrier list.", entered)
-		return nil
-	}
-	c := m.Carrier
-	j.v.Carrier = c.Code
-	if m.Chinese {
-		// "Amazon currently does not support carrier names in Chinese" (§4.2).
-		j.defect(vtr.CarrierUnsupported, "The carrier was entered in Chinese (%s); enter the carrier code %q instead.", entered, c.Code)
-		return c
-	}
-	supported := p.Carriers[origin]
-	if len(supported) == 0 {
-		supported = p.Carriers["*"]
-	}
-	if c.Other {
-		named, ok := tracking.Lookup(f.Shipment.CarrierName)
-		if ok && !named.Carrier.Other && (named.Carrier.IntegratedFor(origin) || contains(supported, named.Carrier.Code)) {
-			// "Other" free text naming an integrated carrier is invalid (§4.2).
-			j.defect(vtr.CarrierUnsupported, "%s was typed as Other (%q); choose %s from the carrier list.", named.Carrier.Code, f.Shipment.CarrierName, named.Carrier.Code)
-			j.v.Carrier = "Other"
-			return nil
-		}
-		if len(supported) > 0 {
-			j.defect(vtr.CarrierUnsupported, "%s accepts only its supported carriers, not Other (%q).", p.Name, f.Shipment.CarrierName)
-			return nil
-		}
-		return c
-	}
-	if len(supported) > 0 && !contains(supported, c.Code) {
-		j.defect(vtr.CarrierUnsupported, "%s is not a carrier %s supports for packages shipped from %s.", c.Code, p.Name, orDash(origin))
-	}
-	return c
+	return strings.TrimSpace(s.Carrier)
 }
 
 func exemptionWhy(e vtr.Exemption, f *vtr.PackageFacts) string {

@@ -75,6 +75,21 @@ func TestJudge(t *testing.T) {
 		}, vtr.VerdictInvalid, []vtr.Reason{vtr.UploadedAfterDelivery}, "last edited"},
 		{"reused label (DESIGN.md)", "amazon-us", func(f *vtr.PackageFacts) { f.ReusedFrom = "111-0000000-0000001" }, vtr.VerdictInvalid,
 			[]vtr.Reason{vtr.TrackingReused}, "111-0000000-0000001"},
+		{"label first used by another seller: reused, no order named (ARCHITECTURE.md)", "amazon-us", func(f *vtr.PackageFacts) { f.ReusedElsewhere = true },
+			vtr.VerdictInvalid, []vtr.Reason{vtr.TrackingReused}, "already used on another seller's shipment to another address"},
+		{"free-text carrier with a scan is valid under Amazon US (§4.2, §14)", "amazon-us", func(f *vtr.PackageFacts) {
+			f.Shipment.Carrier, f.Shipment.CarrierName, f.Shipment.TrackingNumber = "Other", "Bob Local Courier", "BLC0012345"
+		}, vtr.VerdictValid, nil, "Valid: Bob Local Courier recorded a physical scan"},
+		{"free-text carrier without a scan names the carrier", "amazon-us", func(f *vtr.PackageFacts) {
+			f.Shipment.Carrier, f.Shipment.CarrierName, f.Shipment.TrackingNumber = "Other", "Bob Local Courier", "BLC0012345"
+			f.Scans = vtr.ScanSummary{}
+		}, vtr.VerdictInvalid, []vtr.Reason{vtr.NoPhysicalScan}, "Bob Local Courier has recorded no event at all for BLC0012345."},
+		{"free-text carrier from China is unsupported (§5)", "amazon-us", func(f *vtr.PackageFacts) {
+			f.Shipment.Carrier, f.Shipment.CarrierName, f.Shipment.TrackingNumber = "Other", "Bob Local Courier", "BLC0012345"
+			f.Seller.ShipFrom[0] = vtr.ShipFrom{ID: "WH1", Country: "CN", City: "Shenzhen"}
+			f.Scans.FirstPhysicalLocation = vtr.Location{City: "Shenzhen", Country: "CN"}
+			f.Scans.Physical = 2
+		}, vtr.VerdictInvalid, []vtr.Reason{vtr.CarrierUnsupported}, "for packages shipped from CN, not Other"},
 		{"first event days before the order (§12.5)", "amazon-us", func(f *vtr.PackageFacts) { f.Scans.FirstEventAt = t0.Add(-72 * time.Hour) }, vtr.VerdictInvalid,
 			[]vtr.Reason{vtr.EventBeforeOrder}, "before the order was placed"},
 		{"first scan in another state (tracking-events.md §10)", "amazon-us", func(f *vtr.PackageFacts) {
@@ -154,6 +169,43 @@ func TestJudge(t *testing.T) {
 				t.Errorf("explanation %q, want it to contain %q", v.Explanation, tt.expl)
 			}
 		})
+	}
+}
+
+// A label reused from another seller never shows that seller's order,
+// even when the store passes it along (ARCHITECTURE.md: tenancy).
+func TestReusedElsewhereNamesNoOrder(t *testing.T) {
+	f := base()
+	f.ReusedElsewhere, f.ReusedFrom = true, "222-9999999-9999999"
+	v := Judge(policy(t, "amazon-us"), f, t0.Add(30*24*time.Hour))
+	if !slices.Equal(v.Reasons, []vtr.Reason{vtr.TrackingReused}) || strings.Contains(v.Explanation, "222-") || strings.Contains(v.Explanation, "order ") {
+		t.Errorf("reasons %v, explanation %q: want TRACKING_REUSED naming no order", v.Reasons, v.Explanation)
+	}
+}
+
+// Messages read right when the carrier or the origin is unknown.
+func TestMessagesWithUnknowns(t *testing.T) {
+	// An operator policy with a carrier list, no home country; a seller
+	// with no registered ship-from.
+	p := &vtr.Policy{ID: "op", Name: "Operator", Target: 0.95, WindowDays: 30, GroupBy: "account", Inclusion: "ship_date",
+		Scans: vtr.Scans(1), Carriers: map[string][]string{"*": {"UPS"}}}
+	f := base()
+	f.Seller.ShipFrom = nil
+	f.Shipment.Carrier, f.Shipment.TrackingNumber = "FedEx", "775817441109"
+	v := Judge(p, f, t0)
+	if want := "FedEx is not a carrier Operator supports for packages from an unknown origin."; v.Explanation != want {
+		t.Errorf("explanation %q, want %q", v.Explanation, want)
+	}
+	// No carrier and no scan: the carrier's defect comes first.
+	f.Shipment.Carrier, f.Scans = "", vtr.ScanSummary{}
+	v = Judge(policy(t, "amazon-us"), f, t0)
+	if !slices.Equal(v.Reasons, []vtr.Reason{vtr.CarrierUnknown, vtr.NoPhysicalScan}) || !strings.HasPrefix(v.Explanation, "No carrier was entered") {
+		t.Errorf("%v %q", v.Reasons, v.Explanation)
+	}
+	f.Shipment.Carrier = "UPS"
+	f.Shipment.TrackingNumber = "1Z96F4R8D313969574"
+	if v = Judge(policy(t, "amazon-us"), f, t0); v.Explanation != "UPS has recorded no event at all for 1Z96F4R8D313969574." {
+		t.Errorf("explanation %q", v.Explanation)
 	}
 }
 
@@ -259,5 +311,22 @@ func TestOrderCounts(t *testing.T) {
 	cancelled := OrderCounts(&OrderFacts{Order: o, Cancellation: &vtr.Cancellation{CancelledAt: t0.Add(time.Hour), BySeller: true}})
 	if len(cancelled) != 1 || cancelled[0].Kind != "order" || cancelled[0].Hits != 1 {
 		t.Errorf("cancelled before shipping: %+v, want a pre-fulfilment cancellation", cancelled)
+	}
+}
+
+func BenchmarkJudge(b *testing.B) {
+	p, _ := policies.Get("amazon-us")
+	valid, other := base(), base()
+	other.Shipment.Carrier, other.Shipment.CarrierName, other.Shipment.TrackingNumber = "Other", "UPS", "1Z96F4R8D313969574"
+	for _, bc := range []struct {
+		name string
+		f    *vtr.PackageFacts
+	}{{"valid", valid}, {"other", other}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Judge(p, bc.f, t0)
+			}
+		})
 	}
 }

@@ -22,16 +22,15 @@ type OrderCount struct {
 }
 
 // OrderCounts returns an order's contributions:
-//   - "ship", keyed on the ship-by day: a shipped order, late when
-//     confirmed after the expected ship date (Late Shipment Rate,
-//     marketplace-rules.md §10.4);
+//   - "ship", keyed on the ship-by day: a shipped order, late as
+//     ShippedLate says (Late Shipment Rate, marketplace-rules.md §10.4);
 //   - "order", keyed on the purchase day: cancelled by the seller before
 //     any shipment (pre-fulfilment cancel rate, §10.4).
 func OrderCounts(f *OrderFacts) []OrderCount {
 	var out []OrderCount
 	if !f.Order.ShipBy.IsZero() && !f.FirstShippedAt.IsZero() {
 		late := 0
-		if Day(f.FirstShippedAt).After(Day(f.Order.ShipBy)) { // the expected ship date is a date
+		if ShippedLate(&f.Order, f.FirstShippedAt) {
 			late = 1
 		}
 		out = append(out, OrderCount{Kind: "ship", Day: Day(f.Order.ShipBy), Total: 1, Hits: late})

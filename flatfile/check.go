@@ -7,7 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vtr-project/vtr"
-	"github.com/vtr-project/vtr/tracking"
+	"github.com/vtr-project/vtr/engine"
 )
 
 // Finding is what the pre-flight says of one row.
@@ -21,7 +21,8 @@ type Finding struct {
 	// but counts as a VTR defect.
 	Rejected bool   `json:"rejected"`
 	Message  string `json:"message"`
-	// Likely is the carrier the number really belongs to, when detected.
+	// Likely is the carrier the seller most probably meant, when the row
+	// has a defect and it differs from the carrier entered.
 	Likely string `json:"likely_carrier,omitempty"`
 }
 
@@ -33,15 +34,31 @@ type CheckSummary struct {
 	Lines, OK, Rejected, Defects int
 }
 
-// Checker checks rows without a database. It remembers which order each
-// tracking number was used on, to flag numbers reused across orders.
+// Checker checks rows without a database, under one policy and origin:
+// the carrier and number rules are engine.AcceptCarrier's, the same the
+// engine judges by. It also remembers which order each tracking number
+// was used on, to flag numbers reused across orders of the file.
 type Checker struct {
-	seen map[string]string // normalised number → first order ID
-	res  tracking.Result
+	p      *vtr.Policy
+	origin string
+	seen   map[string]string // normalised number → first order ID
 }
 
-// NewChecker returns a checker.
-func NewChecker() *Checker { return &Checker{seen: map[string]string{}} }
+// NewChecker returns a checker for packages shipped from origin under
+// policy p; origin "" is the policy's default (vtr.Policy.DefaultOrigin).
+func NewChecker(p *vtr.Policy, origin string) *Checker {
+	if origin == "" {
+		origin = p.DefaultOrigin()
+	}
+	return &Checker{p: p, origin: origin, seen: map[string]string{}}
+}
+
+// columns maps engine.Acceptance fields onto the template's columns.
+var columns = map[string]string{
+	engine.FieldCarrier:        "carrier-code",
+	engine.FieldCarrierName:    "carrier-name",
+	engine.FieldTrackingNumber: "tracking-number",
+}
 
 // Check says what Amazon would reject or count as a defect in row, and why.
 func (c *Checker) Check(r Row) Finding {
@@ -56,71 +73,50 @@ func (c *Checker) Check(r Row) Finding {
 	if _, err := ParseShipDate(r.ShipDate); err != nil {
 		return reject("ship-date", err.Error()+".")
 	}
-	if r.CarrierCode == "" {
-		// Required through feeds since 5 Apr 2021 (marketplace-rules.md §11.4).
-		return reject("carrier-code", "carrier-code is required; choose a value from Amazon's carrier list.")
+	if utf8.RuneCountInString(r.CarrierName) > 50 {
+		return reject("carrier-name", "carrier-name is longer than 50 characters.")
 	}
-	m, ok := tracking.Lookup(r.CarrierCode)
-	if !ok {
-		// Amazon error 5004: "The carrier-code field contains an invalid value."
-		f.Reason = vtr.CarrierUnknown
-		return reject("carrier-code", fmt.Sprintf("%q is not on Amazon's carrier-code list (error 5004); use a listed code or Other with a carrier-name.", r.CarrierCode))
-	}
-	carrier := m.Carrier
-	if m.Chinese {
-		f.Field, f.Reason = "carrier-code", vtr.CarrierUnsupported
-		f.Message = fmt.Sprintf("Amazon does not support carrier names in Chinese: enter %q instead of %q.", carrier.Code, r.CarrierCode)
-		return f
-	}
-	if carrier.Other {
-		if r.CarrierName == "" {
-			return reject("carrier-name", "carrier-name is required when carrier-code is Other (1 to 50 characters).")
-		}
-		if utf8.RuneCountInString(r.CarrierName) > 50 {
-			return reject("carrier-name", "carrier-name is longer than 50 characters.")
-		}
-		if nm, ok := tracking.Lookup(r.CarrierName); ok && !nm.Carrier.Other {
-			f.Field, f.Reason, f.Likely = "carrier-name", vtr.CarrierUnsupported, nm.Carrier.Code
-			f.Message = fmt.Sprintf("%s was typed as Other (%q): choose %q as carrier-code; an integrated carrier typed as Other counts as invalid tracking.",
-				nm.Carrier.Code, r.CarrierName, nm.Carrier.Code)
-			return f
-		}
-	}
-	c.res.Check(r.TrackingNumber, carrier)
-	if m := c.res.Match(); m != nil {
-		f.Likely = m.Carrier.Code
-	} else if cs := c.res.Candidates(); len(cs) > 0 {
-		f.Likely = cs[0].Carrier.Code
-	}
-	if !c.res.Valid {
-		f.Field, f.Reason, f.Message = "tracking-number", c.res.Reason, c.res.Message()
-		if f.Reason == vtr.TrackingMissing || f.Reason == vtr.TrackingMalformed {
-			f.Message += " Amazon reports it as " + r.OrderID + "-InvalidId."
+	a := engine.AcceptCarrier(c.p, c.origin, &vtr.Shipment{OrderID: r.OrderID, Carrier: r.CarrierCode, CarrierName: r.CarrierName, TrackingNumber: r.TrackingNumber})
+	f.Reason, f.Field, f.Message, f.Likely = a.Reason(), columns[a.Field], a.Message, a.Likely
+	if f.Reason == vtr.CarrierUnknown && a.Field != engine.FieldTrackingNumber {
+		// A carrier code is required (since 5 Apr 2021, marketplace-rules.md
+		// §11.4) and must be on the list (error 5004: "The carrier-code
+		// field contains an invalid value"); Other needs a carrier-name
+		// (§11.3). Amazon refuses such a line at upload.
+		f.Rejected = true
+		switch {
+		case strings.TrimSpace(r.CarrierCode) == "":
+			f.Message += " carrier-code is required: Amazon rejects the line at upload."
+		case a.Field == engine.FieldCarrier:
+			f.Message += " Amazon rejects the line at upload (error 5004)."
+		default:
+			f.Message += " carrier-name is required with Other: Amazon rejects the line at upload."
 		}
 		return f
 	}
-	num := c.res.Normalized()
-	if prev, ok := c.seen[num]; ok && prev != r.OrderID {
+	if f.Reason != "" {
+		if cell := engine.TrackingCell(r.OrderID, r.TrackingNumber, a.Reasons); cell != r.TrackingNumber {
+			f.Message += " Amazon reports it as " + cell + "."
+		}
+		return f
+	}
+	if prev, ok := c.seen[a.Number]; ok && prev != r.OrderID {
 		f.Field, f.Reason = "tracking-number", vtr.TrackingReused
-		f.Message = fmt.Sprintf("The tracking ID %s is already used on order %s in this file; a label can be shared only by orders to the same address.", num, prev)
+		f.Message = fmt.Sprintf("The tracking ID %s is already used on order %s in this file; a label can be shared only by orders to the same address.", a.Number, prev)
 		return f
 	}
-	c.seen[num] = r.OrderID
-	if !c.res.Verified {
-		f.Message = c.res.Message()
-	}
+	c.seen[a.Number] = r.OrderID
 	return f
 }
 
 // CheckAll runs the pre-flight over a whole file, calling emit for every
 // row, and returns the totals.
-func CheckAll(r io.Reader, emit func(Finding) error) (CheckSummary, error) {
+func (c *Checker) CheckAll(r io.Reader, emit func(Finding) error) (CheckSummary, error) {
 	var s CheckSummary
 	fr, err := NewReader(r)
 	if err != nil {
 		return s, err
 	}
-	c := NewChecker()
 	for {
 		row, err := fr.Next()
 		if err == io.EOF {

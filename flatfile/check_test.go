@@ -6,9 +6,22 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vtr-project/vtr"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
+
+var policies = vtr.NewPolicySet(nil)
+
+func policy(t testing.TB, id string) *vtr.Policy {
+	t.Helper()
+	p, err := policies.Get(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
 
 // testdata/confirm.txt is a shipping-confirmation file in Amazon's
 // template layout with one line per kind of problem.
@@ -19,7 +32,7 @@ func TestCheckGolden(t *testing.T) {
 	}
 	defer f.Close()
 	var out strings.Builder
-	sum, err := CheckAll(f, func(fd Finding) error {
+	sum, err := NewChecker(policy(t, "amazon-us"), "").CheckAll(f, func(fd Finding) error {
 		out.WriteString(fd.Text() + "\n")
 		return nil
 	})
@@ -67,8 +80,9 @@ func FuzzCheck(f *testing.F) {
 	b, _ := os.ReadFile("testdata/confirm.txt")
 	f.Add(string(b))
 	f.Add("order-id\tship-date\ttracking-number\n\t\t\n")
+	p := policy(f, "amazon-us")
 	f.Fuzz(func(t *testing.T, s string) {
-		CheckAll(strings.NewReader(s), func(fd Finding) error {
+		NewChecker(p, "").CheckAll(strings.NewReader(s), func(fd Finding) error {
 			if fd.Line < 2 {
 				t.Fatalf("finding on line %d, before the rows", fd.Line)
 			}
