@@ -1,6 +1,7 @@
-// Package sqlite is vtr's embedded store: one SQLite file in WAL mode,
-// migrations embedded and applied in a transaction, every write durable
-// once a command reports success (synchronous=FULL).
+// Package sqlite is vtr's embedded storage engine: one SQLite file in WAL
+// mode, migrations embedded and applied in a transaction, every write
+// durable once a command reports success (synchronous=FULL). It holds SQL
+// and driver concerns only; the import algorithm is package ingest's.
 //
 // Driver: modernc.org/sqlite, SQLite compiled to Go. It needs no cgo, so
 // vtr stays one static binary that cross-compiles; the bulk-insert speed it
@@ -14,160 +15,165 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"sort"
-	"strconv"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/vtr-project/vtr"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"github.com/vtr-project/vtr/ingest"
+	"github.com/vtr-project/vtr/internal/sqlutil"
+	sqlite "modernc.org/sqlite"
 )
 
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// Pragmas are the connection settings: WAL with a full fsync at every
+// pragmas are the connection settings: WAL with a full fsync at every
 // commit (durable once a command reports success), a 256 MiB page cache
 // and memory-mapped reads, so inserts into the large keyed tables do not
-// go to the kernel for every page.
-const Pragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=cache_size(-262144)&_pragma=mmap_size(1073741824)&_pragma=temp_store(MEMORY)"
+// go to the kernel for every page. Write transactions begin IMMEDIATE:
+// they take the write lock before their first read, so what a writer
+// reads stays true until it commits (many writers, one at a time).
+const pragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=cache_size(-262144)&_pragma=mmap_size(1073741824)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 
-// Store is an open vtr database.
-type Store struct {
-	db       *sql.DB
-	path     string
-	Policies *vtr.PolicySet
-	// hasOrphans is false while no shipment or cancellation waits for its
-	// order, which saves a lookup per new order on an ordered feed.
-	hasOrphans bool
-	// maxScans is the most physical scans any policy requires: scans
-	// beyond it cannot change a verdict.
-	maxScans int
-	// Caches kept between import batches (see begin).
-	sellers   map[string]*vtr.Seller
-	orders    map[string]*orderRow
-	summaries map[string]*summaryRow
+// DefaultBusyTimeout is how long a writer waits for another process's
+// write transaction before giving up.
+const DefaultBusyTimeout = 2 * time.Minute
+
+// Options are the ways to open a database.
+type Options struct {
+	// MustExist refuses a file that does not exist (commands that only
+	// read must not create an empty database).
+	MustExist bool
+	// BusyTimeout is how long to wait for another writer (default
+	// DefaultBusyTimeout).
+	BusyTimeout time.Duration
 }
 
-// Open opens (creating if needed) the database at path and applies any
-// pending migrations.
-func Open(ctx context.Context, path string, policies *vtr.PolicySet) (*Store, error) {
-	dsn := "file:" + path + "?" + Pragmas + "&_pragma=busy_timeout(10000)&_txlock=immediate"
-	db, err := sql.Open("sqlite", dsn)
+// DB is an open vtr database file: an ingest.Engine.
+type DB struct {
+	db   *sql.DB
+	path string
+}
+
+var _ ingest.Engine = (*DB)(nil)
+
+// DSN returns the driver's data source name for a file path. The path is
+// escaped as a URI path, so characters such as '?' and '#' name the file
+// and are never read as options.
+func DSN(path string, busy time.Duration) string {
+	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	return "file:" + esc + "?" + pragmas + fmt.Sprintf("&_pragma=busy_timeout(%d)", busy.Milliseconds())
+}
+
+// Open opens (creating it unless opt.MustExist) the database at path and
+// applies any pending migrations.
+func Open(ctx context.Context, path string, opt Options) (*DB, error) {
+	if path == "" {
+		return nil, vtr.Errorf(vtr.EINVALID, "no database file given")
+	}
+	if opt.MustExist {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, vtr.Errorf(vtr.ENOTFOUND, "there is no database at %s (vtr import or vtr demo creates one)", path)
+		}
+	}
+	if opt.BusyTimeout == 0 {
+		opt.BusyTimeout = DefaultBusyTimeout
+	}
+	db, err := sql.Open("sqlite", DSN(path, opt.BusyTimeout))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	// One connection: SQLite has one writer, and the import holds it for
-	// each batch; readers share it between batches.
+	// One connection: SQLite has one writer, and an import holds it for
+	// each batch; reads share it between batches.
 	db.SetMaxOpenConns(1)
+	d := &DB{db: db, path: path}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, d.translate(fmt.Errorf("open %s: %w", path, err))
 	}
-	if policies == nil {
-		policies = vtr.NewPolicySet(nil)
-	}
-	s := &Store{db: db, path: path, Policies: policies, maxScans: 1}
-	for _, p := range policies.All() {
-		s.maxScans = max(s.maxScans, p.Scans.MinPhysical)
-		for _, h := range p.Scans.HighValue {
-			s.maxScans = max(s.maxScans, h.MinPhysical)
-		}
-	}
-	if err := s.migrate(ctx); err != nil {
+	if err := d.migrate(ctx); err != nil {
 		db.Close()
-		return nil, err
+		return nil, d.translate(err)
 	}
-	var n int
-	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM orphans LIMIT 1)`).Scan(&n); err != nil {
-		db.Close()
-		return nil, err
-	}
-	s.hasOrphans = n > 0
-	return s, nil
+	return d, nil
 }
 
-var _ vtr.Store = (*Store)(nil)
-
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (d *DB) Close() error { return d.db.Close() }
 
-// DB exposes the handle for benchmarks and tests that compare with plain
+// SQL exposes the handle for benchmarks and tests that compare with plain
 // SQL.
-func (s *Store) DB() *sql.DB { return s.db }
+func (d *DB) SQL() *sql.DB { return d.db }
 
-// migrate applies the embedded migrations not yet recorded, in order, each
-// in its own transaction with its record.
-func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate: %w", err)
+// translate turns the driver's busy error into the domain's conflict.
+func (d *DB) translate(err error) error {
+	var e *sqlite.Error
+	if errors.As(err, &e) && e.Code()&0xff == 5 { // SQLITE_BUSY
+		return vtr.Errorf(vtr.ECONFLICT, "another vtr process holds the database %s for writing; try again when it has finished", d.path)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	return err
+}
+
+// migrate applies the embedded migrations not yet recorded, in order, in
+// one write transaction with their records. A database that is current
+// is only read, so readers never wait for a writer here.
+func (d *DB) migrate(ctx context.Context) error {
+	list, err := sqlutil.Migrations(migrations, "migrations")
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		v, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migrate: bad migration name %s", base)
-		}
-		var n int
-		if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, v).Scan(&n); err != nil {
+	var n int
+	if err := d.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err == nil && n == len(list) {
+		return nil
+	}
+	tx, err := d.db.BeginTx(ctx, nil) // immediate: one process migrates at a time
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, m := range list {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&n); err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
 		if n > 0 {
 			continue
 		}
-		body, err := migrations.ReadFile(name)
-		if err != nil {
-			return err
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			return fmt.Errorf("migrate %s: %w", m.Name, err)
 		}
-		tx, err := s.db.BeginTx(ctx, nil)
-		if err != nil {
-			return fmt.Errorf("migrate %s: %w", base, err)
-		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migrate %s: %w", base, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, v, base, time.Now().Unix()); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migrate %s: %w", base, err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("migrate %s: %w", base, err)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.Version, m.Name, time.Now().Unix()); err != nil {
+			return fmt.Errorf("migrate %s: %w", m.Name, err)
 		}
 	}
-	return nil
+	return tx.Commit()
 }
 
-// unix stores a time as Unix seconds, the zero time as 0.
-func unix(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
+// Begin starts a write transaction (BEGIN IMMEDIATE).
+func (d *DB) Begin(ctx context.Context) (ingest.Tx, error) {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, d.translate(fmt.Errorf("begin: %w", err))
 	}
-	return t.Unix()
+	return &Tx{d: d, tx: tx, stmts: map[string]*sql.Stmt{}}, nil
 }
 
-// fromUnix is the inverse of unix.
-func fromUnix(n int64) time.Time {
-	if n == 0 {
-		return time.Time{}
+// BeginRead starts a read transaction over one snapshot.
+func (d *DB) BeginRead(ctx context.Context) (ingest.Tx, error) {
+	tx, err := d.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return time.Unix(n, 0).UTC()
+	return &Tx{d: d, tx: tx, stmts: map[string]*sql.Stmt{}}, nil
 }
 
-// dayNum is a UTC day as a Unix day number.
-func dayNum(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.Unix() / 86400
-}
-
-func dayTime(n int64) time.Time { return time.Unix(n*86400, 0).UTC() }
+var (
+	unix     = sqlutil.Unix
+	fromUnix = sqlutil.FromUnix
+)
 
 // notFound translates sql.ErrNoRows into the domain's not-found error.
 func notFound(err error, format string, args ...any) error {

@@ -5,14 +5,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/ingest"
 	"github.com/vtr-project/vtr/native"
 	"github.com/vtr-project/vtr/simulate"
-	"github.com/vtr-project/vtr/sqlite"
 )
 
 // expected maps each failure mode the simulator injects to the reason vtr
@@ -82,24 +83,30 @@ func TestVerdictsMatchSimulatorTruth(t *testing.T) {
 	if _, err := simulate.Run(context.Background(), cfg, simulate.Output{Out: &out, Truth: &truth}); err != nil {
 		t.Fatal(err)
 	}
-	s := open(t).(*sqlite.Store)
+	d := openDB(t, filepath.Join(t.TempDir(), "vtr.db"))
+	s := ingest.New(d, nil)
 	dec := native.NewDecoder(&out, func() time.Time { return cfg.Start })
 	if _, err := s.Import(context.Background(), dec.Next, func(err error) { t.Errorf("rejected: %v", err) }); err != nil {
 		t.Fatal(err)
 	}
 	type verdict struct{ policy, outcome, reasons, warnings string }
 	got := map[string]verdict{}
-	rows, err := s.DB().Query(`SELECT order_id, package_id, policy, outcome, reasons, warnings FROM packages`)
+	rows, err := d.SQL().Query(`SELECT order_id, package_id, policy, outcome, reasons, warnings FROM packages`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
 		var o, p string
 		var v verdict
-		rows.Scan(&o, &p, &v.policy, &v.outcome, &v.reasons, &v.warnings)
+		if err := rows.Scan(&o, &p, &v.policy, &v.outcome, &v.reasons, &v.warnings); err != nil {
+			t.Fatal(err)
+		}
 		got[o+"/"+p] = v
 	}
 	rows.Close()
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 
 	perMode := map[string][2]int{} // mode → {agree, total}
 	clean := [2]int{}

@@ -9,7 +9,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -18,26 +17,47 @@ import (
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/classify"
 	"github.com/vtr-project/vtr/native"
+	"github.com/vtr-project/vtr/report"
 	"github.com/vtr-project/vtr/tracking"
 )
 
-// Opener returns a new, empty store for one test; the store is closed and
-// its database dropped by the opener's cleanup.
-type Opener func(t *testing.T) vtr.Store
+// Opened is a new, empty store for one test, and a way to open more
+// stores on the same database, as other processes or servers would.
+// The opener's cleanup closes them and drops the database.
+type Opened struct {
+	Store   vtr.Store
+	Another func(t *testing.T) vtr.Store
+}
+
+// Opener opens a new, empty database for one test.
+type Opener func(t *testing.T) Opened
 
 // Run runs the whole contract.
 func Run(t *testing.T, open Opener) {
-	t.Run("ImportRateReport", func(t *testing.T) { testImportRateReport(t, open) })
-	t.Run("BadLinesKeepGoodOnes", func(t *testing.T) { testBadLines(t, open) })
-	t.Run("EditsAndDelivery", func(t *testing.T) { testEdits(t, open) })
-	t.Run("ShuffledAndDuplicatedFeeds", func(t *testing.T) { testShuffled(t, open) })
+	one := func(t *testing.T) vtr.Store { return open(t).Store }
+	t.Run("ImportRateReport", func(t *testing.T) { testImportRateReport(t, one) })
+	t.Run("ReportGolden", func(t *testing.T) { testReportGolden(t, one) })
+	t.Run("BadLinesKeepGoodOnes", func(t *testing.T) { testBadLines(t, one) })
+	t.Run("EditsAndDelivery", func(t *testing.T) { testEdits(t, one) })
+	t.Run("ResentConfirmationsChangeNothing", func(t *testing.T) { testResent(t, one) })
+	t.Run("OrphansAndCancellations", func(t *testing.T) { testOrphans(t, one) })
+	t.Run("SameOrderIDTwoSellers", func(t *testing.T) { testSameOrderID(t, one) })
+	t.Run("ReuseAcrossSellers", func(t *testing.T) { testReuseAcrossSellers(t, one) })
+	t.Run("ReadErrors", func(t *testing.T) { testReadErrors(t, one) })
+	t.Run("ShuffledAndDuplicatedFeeds", func(t *testing.T) { testShuffled(t, one) })
+	t.Run("ConcurrentImporters", func(t *testing.T) { testConcurrent(t, open) })
 }
+
+// Opener1 opens one store per call.
+type Opener1 func(t *testing.T) vtr.Store
+
+// fixedNow is the clock of the tests' imports.
+func fixedNow() time.Time { return time.Date(2026, 10, 15, 0, 0, 0, 0, time.UTC) }
 
 // feed imports NDJSON text and returns the stats and rejected errors.
 func feed(t *testing.T, s vtr.Store, text string) (vtr.ImportStats, []error) {
 	t.Helper()
-	now := func() time.Time { return time.Date(2026, 10, 15, 0, 0, 0, 0, time.UTC) }
-	dec := native.NewDecoder(strings.NewReader(text), now)
+	dec := native.NewDecoder(strings.NewReader(text), fixedNow)
 	var rejected []error
 	st, err := s.Import(context.Background(), dec.Next, func(err error) { rejected = append(rejected, err) })
 	if err != nil {
@@ -49,17 +69,28 @@ func feed(t *testing.T, s vtr.Store, text string) (vtr.ImportStats, []error) {
 // records imports records given as values.
 func records(t *testing.T, s vtr.Store, recs []vtr.Record) {
 	t.Helper()
-	i := 0
-	_, err := s.Import(context.Background(), func() (vtr.Record, error) {
-		if i == len(recs) {
-			return vtr.Record{}, io.EOF
-		}
-		i++
-		return recs[i-1], nil
-	}, func(err error) { t.Errorf("rejected: %v", err) })
+	_, err := s.Import(context.Background(), list(recs), func(err error) { t.Errorf("rejected: %v", err) })
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}
+}
+
+// reportCSV returns the defect report as CSV and its row count.
+func reportCSV(t *testing.T, s vtr.Store, f vtr.ReportFilter) (string, int) {
+	t.Helper()
+	var buf bytes.Buffer
+	enc, err := report.NewCSV(&buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.Defects(context.Background(), f, enc.Write)
+	if err != nil {
+		t.Fatalf("report %+v: %v", f, err)
+	}
+	if err := enc.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String(), n
 }
 
 func verify(t *testing.T, s vtr.Store) {
@@ -96,7 +127,7 @@ const Scenario = `{"type":"seller","id":"S1","name":"Acme","policies":["amazon-u
 {"type":"shipment","order_id":"111-0000001-0000005","carrier":"USPS","tracking_number":"","shipped_at":"2026-10-02T15:00:00Z","uploaded_at":"2026-10-02T16:00:00Z"}
 `
 
-func testImportRateReport(t *testing.T, open Opener) {
+func testImportRateReport(t *testing.T, open Opener1) {
 	s := open(t)
 	st, rejected := feed(t, s, Scenario)
 	if len(rejected) > 0 || st.Records != 15 || st.Events != 4 {
@@ -134,12 +165,8 @@ func testImportRateReport(t *testing.T, open Opener) {
 		t.Errorf("late shipment 30 d %+v, want 1 late of 4 shipped", r.LateShipment30)
 	}
 
-	var buf bytes.Buffer
-	n, err := s.Report(context.Background(), vtr.ReportFilter{SellerID: "S1", AsOf: asOf}, &buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(&buf).ReadAll()
+	text, n := reportCSV(t, s, vtr.ReportFilter{SellerID: "S1", AsOf: asOf})
+	rows, err := csv.NewReader(strings.NewReader(text)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,14 +179,24 @@ func testImportRateReport(t *testing.T, open Opener) {
 	if rows[2][11] != "NO_PHYSICAL_SCAN" || rows[2][3] != "US" {
 		t.Errorf("report row 2 = %q", rows[2])
 	}
-	buf.Reset()
-	if n, _ := s.Report(context.Background(), vtr.ReportFilter{SellerID: "S1", AsOf: asOf, Carrier: "UPS"}, &buf); n != 0 {
+	// Filters take any spelling the carrier lookup takes, and any case.
+	for _, c := range []string{"USPS", "usps", "U.S.P.S.", "United States Postal Service"} {
+		if _, n := reportCSV(t, s, vtr.ReportFilter{SellerID: "S1", AsOf: asOf, Carrier: c}); n != 2 {
+			t.Errorf("report filtered on carrier %q: %d rows, want 2", c, n)
+		}
+	}
+	if _, n := reportCSV(t, s, vtr.ReportFilter{SellerID: "S1", AsOf: asOf, Carrier: "UPS"}); n != 0 {
 		t.Errorf("report filtered on UPS: %d rows, want 0", n)
+	}
+	for _, c := range []string{"Electronics", "electronics", "ELECTRONICS"} {
+		if _, n := reportCSV(t, s, vtr.ReportFilter{SellerID: "S1", AsOf: asOf, Category: c}); n != 1 {
+			t.Errorf("report filtered on category %q: %d rows, want 1", c, n)
+		}
 	}
 	verify(t, s)
 }
 
-func testBadLines(t *testing.T, open Opener) {
+func testBadLines(t *testing.T, open Opener1) {
 	s := open(t)
 	lines := strings.Split(strings.TrimSpace(Scenario), "\n")
 	bad := []string{`{"type":"order","id":"111-0000001-0000009","seller_id":"S1","policy":"nope","purchased_at":"2026-10-01T10:00:00Z","category":"X","value":"1","currency":"USD","deliver_by":"2026-10-06T23:59:59Z"}`,
@@ -184,7 +221,7 @@ func testBadLines(t *testing.T, open Opener) {
 	verify(t, s)
 }
 
-func testEdits(t *testing.T, open Opener) {
+func testEdits(t *testing.T, open Opener1) {
 	s := open(t)
 	feed(t, s, Scenario)
 	asOf := time.Date(2026, 10, 20, 0, 0, 0, 0, time.UTC)
@@ -206,10 +243,8 @@ func testEdits(t *testing.T, open Opener) {
 	if r.Categories[1].Valid != 1 || r.Categories[1].Invalid != 1 {
 		t.Fatalf("after an edit past delivery: %+v", r.Categories[1])
 	}
-	var buf bytes.Buffer
-	s.Report(context.Background(), vtr.ReportFilter{SellerID: "S1", AsOf: asOf, Category: "Electronics"}, &buf)
-	if !strings.Contains(buf.String(), "UPLOADED_AFTER_DELIVERY") {
-		t.Errorf("report: %s", buf.String())
+	if text, _ := reportCSV(t, s, vtr.ReportFilter{SellerID: "S1", AsOf: asOf, Category: "Electronics"}); !strings.Contains(text, "UPLOADED_AFTER_DELIVERY") {
+		t.Errorf("report: %s", text)
 	}
 	verify(t, s)
 }
@@ -291,7 +326,7 @@ func Workload(seed uint64, orders int) []vtr.Record {
 	return out
 }
 
-func testShuffled(t *testing.T, open Opener) {
+func testShuffled(t *testing.T, open Opener1) {
 	recs := Workload(42, 400)
 	ordered := open(t)
 	records(t, ordered, recs)
@@ -328,11 +363,11 @@ func testShuffled(t *testing.T, open Opener) {
 				if got.Overall.Valid+got.Overall.Invalid == 0 {
 					t.Fatalf("round %d, %s: nothing counted: the workload does not exercise the aggregates", round, seller)
 				}
-				var a, b bytes.Buffer
-				ordered.Report(context.Background(), vtr.ReportFilter{SellerID: seller, AsOf: asOf, ShippedLate: true, DeliveredLate: true}, &a)
-				s.Report(context.Background(), vtr.ReportFilter{SellerID: seller, AsOf: asOf, ShippedLate: true, DeliveredLate: true}, &b)
-				if a.String() != b.String() {
-					t.Fatalf("round %d, %s: reports differ:\n%s\nvs\n%s", round, seller, b.String(), a.String())
+				f := vtr.ReportFilter{SellerID: seller, AsOf: asOf, ShippedLate: true, DeliveredLate: true}
+				a, _ := reportCSV(t, ordered, f)
+				b, _ := reportCSV(t, s, f)
+				if a != b {
+					t.Fatalf("round %d, %s: reports differ:\n%s\nvs\n%s", round, seller, b, a)
 				}
 			}
 		}

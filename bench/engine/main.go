@@ -29,7 +29,9 @@ import (
 	"time"
 
 	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/ingest"
 	"github.com/vtr-project/vtr/native"
+	"github.com/vtr-project/vtr/report"
 	"github.com/vtr-project/vtr/sqlite"
 	_ "modernc.org/sqlite"
 )
@@ -77,10 +79,11 @@ func run(in, dir string, rateRuns int) error {
 	rawTime := time.Since(rawStart)
 
 	// 1b. vtr import.
-	store, err := sqlite.Open(ctx, vtrPath, nil)
+	db, err := sqlite.Open(ctx, vtrPath, sqlite.Options{})
 	if err != nil {
 		return err
 	}
+	store := ingest.New(db, nil)
 	defer store.Close()
 	dec, f, err = decoder(in)
 	if err != nil {
@@ -106,20 +109,21 @@ func run(in, dir string, rateRuns int) error {
 	fmt.Printf("import / bulk insert: %.2fx  (target ≤ 3x: %s)\n\n", ratio, met(ratio <= 3))
 
 	// 2. Rate for the biggest seller.
-	seller, packages, err := biggestSeller(ctx, store.DB())
+	seller, packages, err := biggestSeller(ctx, db.SQL())
 	if err != nil {
 		return err
 	}
-	policy, err := store.SellerPolicy(ctx, seller)
+	sl, err := store.Seller(ctx, seller)
 	if err != nil {
 		return err
 	}
-	p, err := store.Policies.Get(policy)
+	policy := sl.Policies[0]
+	p, err := store.Policies().Get(policy)
 	if err != nil {
 		return err
 	}
 	// As of the end of the window holding the most packages.
-	bestDay, err := busiestWindow(ctx, store.DB(), seller, p.WindowDays)
+	bestDay, err := busiestWindow(ctx, db.SQL(), seller, p.WindowDays)
 	if err != nil {
 		return err
 	}
@@ -155,7 +159,11 @@ func run(in, dir string, rateRuns int) error {
 	// 3. Report.
 	var n int
 	repStart := time.Now()
-	n, err = store.Report(ctx, vtr.ReportFilter{SellerID: seller, Policy: policy, AsOf: asOf, ShippedLate: true, DeliveredLate: true}, io.Discard)
+	enc, err := report.NewCSV(io.Discard)
+	if err != nil {
+		return err
+	}
+	n, err = store.Defects(ctx, vtr.ReportFilter{SellerID: seller, Policy: policy, AsOf: asOf, ShippedLate: true, DeliveredLate: true}, enc.Write)
 	if err != nil {
 		return err
 	}
@@ -212,7 +220,7 @@ CREATE TABLE events (tracking_norm TEXT, event_id TEXT, carrier TEXT, occurred_a
 func bulkInsert(ctx context.Context, path string, dec *native.Decoder) (rowCounts, error) {
 	var c rowCounts
 	// The same connection settings as vtr's store: a fair comparison.
-	db, err := sql.Open("sqlite", "file:"+path+"?"+sqlite.Pragmas)
+	db, err := sql.Open("sqlite", sqlite.DSN(path, sqlite.DefaultBusyTimeout))
 	if err != nil {
 		return c, err
 	}
@@ -281,7 +289,7 @@ func bulkInsert(ctx context.Context, path string, dec *native.Decoder) (rowCount
 		if err != nil {
 			return c, err
 		}
-		if c.records%sqlite.BatchSize == 0 {
+		if c.records%ingest.DefaultBatchSize == 0 {
 			if err := tx.Commit(); err != nil {
 				return c, err
 			}

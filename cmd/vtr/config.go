@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/ingest"
+	"github.com/vtr-project/vtr/postgres"
 	"github.com/vtr-project/vtr/sqlite"
 )
 
@@ -49,12 +51,33 @@ func policySet(path string) (*vtr.PolicySet, error) {
 	return vtr.NewPolicySet(ps), nil
 }
 
-func (sf storeFlags) open(ctx context.Context) (*sqlite.Store, error) {
+// Ways to open the database: commands that only read refuse one that
+// does not exist, rather than create an empty file and report on it.
+const (
+	forWrite = false
+	forRead  = true
+)
+
+// open opens the database --db names: a PostgreSQL URL
+// (postgres://…), else a SQLite file path, taken as a path whatever
+// characters it holds.
+func (sf storeFlags) open(ctx context.Context, readOnly bool) (*ingest.Store, error) {
 	ps, err := policySet(*sf.policies)
 	if err != nil {
 		return nil, err
 	}
-	return sqlite.Open(ctx, *sf.db, ps)
+	eng, err := openEngine(ctx, *sf.db, readOnly)
+	if err != nil {
+		return nil, err
+	}
+	return ingest.New(eng, ps), nil
+}
+
+func openEngine(ctx context.Context, db string, readOnly bool) (ingest.Engine, error) {
+	if postgres.IsDSN(db) {
+		return postgres.Open(ctx, db)
+	}
+	return sqlite.Open(ctx, db, sqlite.Options{MustExist: readOnly})
 }
 
 // parseAsOf reads --as-of: RFC 3339, or a date (end of that UTC day);

@@ -1,11 +1,11 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/vtr-project/vtr"
@@ -33,16 +33,34 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	if ok, err := parse(fs, args, demoHelp, m.Stdout); !ok {
 		return err
 	}
-	store, err := sf.open(ctx)
+	at := m.now().UTC()
+	fixed := *asOf != ""
+	if fixed {
+		var err error
+		if at, err = parseAsOf(*asOf, at); err != nil {
+			return err
+		}
+	}
+	store, err := sf.open(ctx, forWrite)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	empty, err := store.Empty(ctx)
+	if err != nil {
+		return err
+	}
 	sellers, err := store.Sellers(ctx)
 	if err != nil {
 		return err
 	}
-	if len(sellers) == 0 {
+	if !empty {
+		if ok, err := isDemoData(ctx, sellers); err != nil {
+			return err
+		} else if !ok {
+			return vtr.Errorf(vtr.EINVALID, "%s holds data that is not vtr's demo data; vtr demo runs on an empty database (give --db demo.db), and vtr rate and vtr report read yours", *sf.db)
+		}
+	} else {
 		fmt.Fprintf(m.Stderr, "%s is empty: loading demo data (%d sellers, %d days from %s, seed %d)…\n",
 			*sf.db, demoConfig.Sellers, demoConfig.Days, demoConfig.Start.Format("2006-01-02"), demoConfig.Seed)
 		pr, pw := io.Pipe()
@@ -50,7 +68,7 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 			_, err := simulate.Run(ctx, demoConfig, simulate.Output{Out: pw})
 			pw.CloseWithError(err)
 		}()
-		dec := native.NewDecoder(pr, clock)
+		dec := native.NewDecoder(pr, m.now)
 		st, err := store.Import(ctx, dec.Next, func(err error) { fmt.Fprintf(m.Stderr, "vtr: %v\n", err) })
 		pr.Close()
 		if err != nil {
@@ -61,15 +79,14 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	at := clock().UTC()
-	if *asOf != "" {
-		if at, err = parseAsOf(*asOf, at); err != nil {
+	if !fixed {
+		last, err := store.LastDay(ctx)
+		if err != nil {
 			return err
 		}
-	} else if last, err := store.LastDay(ctx); err != nil {
-		return err
-	} else if !last.IsZero() && last.Before(at) {
-		at = last.Add(24*time.Hour - time.Second)
+		if !last.IsZero() && last.Before(at) {
+			at = last.Add(24*time.Hour - time.Second)
+		}
 	}
 
 	fmt.Fprintf(m.Stdout, "Valid Tracking Rate as of %s\n\n", at.Format("2006-01-02"))
@@ -101,18 +118,19 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 		fmt.Fprintln(m.Stdout, "\nNo package is in a window yet.")
 		return nil
 	}
-	var buf bytes.Buffer
-	n, err := store.Report(ctx, vtr.ReportFilter{SellerID: worst.SellerID, Policy: worst.Policy, AsOf: at}, &buf)
+	var rows []*vtr.DefectRow
+	n, err := store.Defects(ctx, vtr.ReportFilter{SellerID: worst.SellerID, Policy: worst.Policy, AsOf: at}, func(r *vtr.DefectRow) error {
+		if len(rows) < 8 {
+			rows = append(rows, r)
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
-	rows, _ := csv.NewReader(&buf).ReadAll()
 	fmt.Fprintf(m.Stdout, "\n%s (%s) has %d packages without valid tracking; the first ones, with their reasons:\n", worst.SellerID, worst.Policy, n)
-	for i, row := range rows {
-		if i == 0 || i > 8 {
-			continue
-		}
-		fmt.Fprintf(m.Stdout, "  %s  %-16s %-24s %s\n     %s\n", row[0], row[1], row[2], row[11], row[13])
+	for _, r := range rows {
+		fmt.Fprintf(m.Stdout, "  %s  %-16s %-24s %s\n     %s\n", r.OrderID, r.CarrierName, r.TrackingID, joinReasons(r.Reasons), r.Explanation)
 	}
 	fmt.Fprintf(m.Stdout, "\nNext: vtr rate --seller %s --as-of %s    vtr report --seller %s --as-of %s > defects.csv\n",
 		worst.SellerID, at.Format("2006-01-02"), worst.SellerID, at.Format("2006-01-02"))
@@ -124,4 +142,48 @@ func rateOr1(r *float64) float64 {
 		return 1
 	}
 	return *r
+}
+
+func joinReasons(rs []vtr.Reason) string {
+	s := make([]string, len(rs))
+	for i, r := range rs {
+		s[i] = string(r)
+	}
+	return strings.Join(s, " ")
+}
+
+// isDemoData reports whether the sellers stored are exactly the demo's:
+// the simulator's seller records come first in its output, so reading
+// them costs nothing.
+func isDemoData(ctx context.Context, stored []vtr.Seller) (bool, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pr, pw := io.Pipe()
+	defer pr.Close()
+	go func() {
+		_, err := simulate.Run(ctx, demoConfig, simulate.Output{Out: pw})
+		pw.CloseWithError(err)
+	}()
+	dec := native.NewDecoder(pr, time.Now)
+	var demo []string
+	for {
+		rec, err := dec.Next()
+		if err != nil {
+			return false, err
+		}
+		if rec.Seller == nil {
+			break
+		}
+		demo = append(demo, rec.Seller.ID)
+	}
+	slices.Sort(demo)
+	if len(demo) != len(stored) {
+		return false, nil
+	}
+	for i, s := range stored {
+		if s.ID != demo[i] {
+			return false, nil
+		}
+	}
+	return true, nil
 }

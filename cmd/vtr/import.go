@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,8 +26,8 @@ Every package touched is re-judged and the rates updated as it goes.
                flatfile, aftership, easypost, 17track
 `
 
-// clock is the CLI's one source of the current time; tests replace it.
-var clock = time.Now
+// importFormats are the formats vtr import reads.
+var importFormats = []string{"native", "flatfile", "aftership", "easypost", "17track"}
 
 func (m *Main) importCmd(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "events" { // `vtr import events FILE` reads the same formats
@@ -41,12 +42,15 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("import: give one FILE, or - for standard input")
 	}
+	if !slices.Contains(importFormats, *format) {
+		return usagef("import: unknown --format %q (native, flatfile, aftership, easypost, 17track)", *format)
+	}
 	in, size, err := m.openInput(fs.Arg(0))
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	store, err := sf.open(ctx)
+	store, err := sf.open(ctx, forWrite)
 	if err != nil {
 		return err
 	}
@@ -64,7 +68,7 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 		prog.clear()
 		fmt.Fprintf(m.Stderr, "vtr: %v\n", err)
 	}
-	start := clock()
+	start := time.Now()
 	st, err := store.Import(ctx, func() (native.Record, error) {
 		rec, err := next()
 		if err == nil {
@@ -73,7 +77,10 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 		return rec, err
 	}, reject)
 	prog.done()
-	el := clock().Sub(start).Seconds()
+	el := time.Since(start).Seconds()
+	if err != nil {
+		fmt.Fprintf(m.Stderr, "stopped: the batch in progress was rolled back; what is below was committed\n")
+	}
 	fmt.Fprintf(m.Stderr, "imported %d records in %.1fs: %d sellers, %d orders, %d shipments, %d cancellations, %d events (%d duplicate, %d unclassified); %d packages judged; %d lines rejected\n",
 		st.Records, el, st.Sellers, st.Orders, st.Shipments, st.Cancellations, st.Events, st.DuplicateEvents, st.UnknownEvents, st.Packages, st.Rejected)
 	if err != nil {
@@ -108,19 +115,19 @@ func (m *Main) recordSource(br *bufio.Reader, format string) (func() (native.Rec
 	case "native":
 		head, _ := br.Peek(64)
 		if flatfile.LooksLike(head) {
-			return flatSource(br)
+			return m.flatSource(br)
 		}
-		dec := native.NewDecoder(br, clock)
+		dec := native.NewDecoder(br, m.now)
 		return dec.Next, nil
 	case "flatfile":
-		return flatSource(br)
+		return m.flatSource(br)
 	case "aftership", "easypost", "17track":
 		return webhookSource(br, format)
 	}
 	return nil, usagef("import: unknown --format %q (native, flatfile, aftership, easypost, 17track)", format)
 }
 
-func flatSource(r io.Reader) (func() (native.Record, error), error) {
+func (m *Main) flatSource(r io.Reader) (func() (native.Record, error), error) {
 	fr, err := flatfile.NewReader(r)
 	if err != nil {
 		return nil, err
@@ -130,7 +137,7 @@ func flatSource(r io.Reader) (func() (native.Record, error), error) {
 		if err != nil {
 			return native.Record{}, err
 		}
-		s, err := row.Shipment(clock())
+		s, err := row.Shipment(m.now())
 		if err != nil {
 			field, msg, _ := strings.Cut(err.Error(), ": ")
 			return native.Record{}, &native.LineError{Line: row.Line, Field: field, Msg: msg}

@@ -11,6 +11,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
+
+	"github.com/vtr-project/vtr"
 )
 
 func main() {
@@ -26,6 +29,15 @@ func main() {
 type Main struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
+	// Now is the CLI's one clock (time.Now when nil); tests set it.
+	Now func() time.Time
+}
+
+func (m *Main) now() time.Time {
+	if m.Now == nil {
+		return time.Now()
+	}
+	return m.Now()
 }
 
 // usageError is a bad command line: exit status 2.
@@ -71,25 +83,54 @@ Usage:
                  scan journeys and the failure modes sellers hit
   vtr help       show this help
 
-Exit status: 0 all good, 1 defects found, 2 usage error, 3 other failure.
+Exit status: 0 all good, 1 defects found or lines rejected, 2 usage error
+or invalid request, 3 other failure, 4 not found (seller, policy, database),
+5 another vtr process holds the database.
 `
 
+// Exit statuses. A *vtr.Error maps by its code.
+const (
+	exitOK       = 0
+	exitFound    = 1 // ran, found defects or rejected lines
+	exitUsage    = 2 // bad command line or input the command refused
+	exitFailure  = 3 // anything else
+	exitNotFound = 4 // no such seller, policy or database
+	exitConflict = 5 // another vtr process holds the database: retry
+)
+
 // Run executes the command in args and returns the process exit status.
-// Exit statuses are decided here and nowhere else.
+// Exit statuses and error messages are decided here and nowhere else.
 func (m *Main) Run(ctx context.Context, args []string) int {
 	err := m.run(ctx, args)
 	var ue *usageError
+	var ve *vtr.Error
 	switch {
 	case err == nil:
-		return 0
+		return exitOK
 	case errors.Is(err, errFound):
-		return 1
+		return exitFound
 	case errors.As(err, &ue):
 		fmt.Fprintf(m.Stderr, "vtr: %s\nRun 'vtr help' for usage.\n", ue.msg)
-		return 2
+		return exitUsage
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(m.Stderr, "vtr: interrupted")
+		return exitFailure
+	case errors.As(err, &ve):
+		fmt.Fprintf(m.Stderr, "vtr: %s\n", vtr.ErrorMessage(err))
+		switch vtr.ErrorCode(err) {
+		case vtr.EINVALID:
+			return exitUsage
+		case vtr.ENOTFOUND:
+			return exitNotFound
+		case vtr.ECONFLICT:
+			return exitConflict
+		}
+		return exitFailure
 	default:
+		// Not a domain error: an operator's problem (a file, the
+		// database); the whole chain says what and where.
 		fmt.Fprintf(m.Stderr, "vtr: %s\n", err)
-		return 3
+		return exitFailure
 	}
 }
 

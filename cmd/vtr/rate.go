@@ -31,11 +31,11 @@ func (m *Main) rate(ctx context.Context, args []string) error {
 	if *seller == "" {
 		return usagef("rate: --seller is required")
 	}
-	t, err := parseAsOf(*asOf, clock())
+	t, err := parseAsOf(*asOf, m.now())
 	if err != nil {
 		return err
 	}
-	store, err := sf.open(ctx)
+	store, err := sf.open(ctx, forRead)
 	if err != nil {
 		return err
 	}

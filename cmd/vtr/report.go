@@ -5,7 +5,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/vtr-project/vtr/sqlite"
+	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/report"
 )
 
 const reportHelp = `Usage: vtr report --seller ID [--policy P] [--as-of TIME] [--carrier C] [--category C] [--shipped-late] [--delivered-late] [--db FILE]
@@ -19,7 +20,7 @@ Rows with no valid tracking are always listed; --shipped-late and
 func (m *Main) report(ctx context.Context, args []string) error {
 	fs := newFlags("report")
 	sf := addStoreFlags(fs)
-	var f sqlite.ReportFilter
+	var f vtr.ReportFilter
 	fs.StringVar(&f.SellerID, "seller", "", "")
 	fs.StringVar(&f.Policy, "policy", "", "")
 	asOf := fs.String("as-of", "", "")
@@ -34,16 +35,23 @@ func (m *Main) report(ctx context.Context, args []string) error {
 		return usagef("report: --seller is required")
 	}
 	var err error
-	if f.AsOf, err = parseAsOf(*asOf, clock()); err != nil {
+	if f.AsOf, err = parseAsOf(*asOf, m.now()); err != nil {
 		return err
 	}
-	store, err := sf.open(ctx)
+	store, err := sf.open(ctx, forRead)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	w := bufio.NewWriterSize(m.Stdout, 64<<10)
-	n, err := store.Report(ctx, f, w)
+	enc, err := report.NewCSV(w)
+	if err != nil {
+		return err
+	}
+	n, err := store.Defects(ctx, f, enc.Write)
+	if ferr := enc.Flush(); err == nil {
+		err = ferr
+	}
 	if ferr := w.Flush(); err == nil {
 		err = ferr
 	}

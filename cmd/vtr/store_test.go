@@ -27,10 +27,21 @@ func TestImportRateReportVerify(t *testing.T) {
 	if code != 1 || !strings.Contains(stderr, `line 7: type: unknown type "nope"`) || !strings.Contains(stderr, "imported 6 records") {
 		t.Fatalf("import: exit %d, stderr %q", code, stderr)
 	}
+	before, _, _ := runVTR(t, "", "report", "--db", db, "--seller", "S1", "--as-of", "2026-10-20")
+	rateBefore, _, _ := runVTR(t, "", "rate", "--db", db, "--seller", "S1", "--as-of", "2026-10-20", "--json")
 	// The same file again: nothing changes (events and confirmations dedupe).
-	runVTR(t, "", "import", "--db", db, in)
+	if _, stderr, _ := runVTR(t, "", "import", "--db", db, in); !strings.Contains(stderr, "1 duplicate") {
+		t.Errorf("re-import: %q, want the event counted as a duplicate", stderr)
+	}
+	after, _, _ := runVTR(t, "", "report", "--db", db, "--seller", "S1", "--as-of", "2026-10-20")
+	if after != before || before == "" {
+		t.Errorf("re-importing the same file changed the report:\n%s\nbefore:\n%s", after, before)
+	}
 
 	stdout, _, code := runVTR(t, "", "rate", "--db", db, "--seller", "S1", "--as-of", "2026-10-20", "--json")
+	if stdout != rateBefore {
+		t.Errorf("re-importing the same file changed the rate:\n%s\nbefore:\n%s", stdout, rateBefore)
+	}
 	if code != 0 {
 		t.Fatalf("rate: exit %d", code)
 	}
@@ -87,8 +98,68 @@ func TestImportRateReportVerify(t *testing.T) {
 	if _, _, code := runVTR(t, "", "rate", "--db", db, "--seller", "S1", "--as-of", "yesterday"); code != 2 {
 		t.Errorf("bad --as-of: exit %d, want 2", code)
 	}
-	if _, stderr, code := runVTR(t, "", "rate", "--db", db, "--seller", "NOPE"); code != 3 || !strings.Contains(stderr, "NOPE") {
-		t.Errorf("unknown seller: exit %d %q", code, stderr)
+	if _, stderr, code := runVTR(t, "", "rate", "--db", db, "--seller", "NOPE"); code != 4 || stderr != "vtr: seller NOPE not found\n" {
+		t.Errorf("unknown seller: exit %d %q, want 4 and the plain message", code, stderr)
+	}
+	if _, stderr, code := runVTR(t, "", "rate", "--db", db, "--seller", "S1", "--policy", "walmart-us"); code != 4 || !strings.Contains(stderr, "not judged by walmart-us") {
+		t.Errorf("a policy the seller is not on: exit %d %q, want 4", code, stderr)
+	}
+	// Filters take any spelling the carrier lookup takes.
+	for _, c := range []string{"USPS", "usps", "United States Postal Service"} {
+		stdout, _, _ := runVTR(t, "", "report", "--db", db, "--seller", "S1", "--as-of", "2026-10-20", "--carrier", c, "--category", "electronics")
+		if !strings.Contains(stdout, "111-0000001-0000002") {
+			t.Errorf("report --carrier %q --category electronics: %s", c, stdout)
+		}
+	}
+}
+
+// Commands that only read refuse a database that does not exist, and a
+// usage error creates no file.
+func TestReadersDoNotCreateDatabases(t *testing.T) {
+	dir := t.TempDir()
+	typo := filepath.Join(dir, "typo.db")
+	for _, args := range [][]string{
+		{"verify", "--db", typo}, {"rate", "--db", typo, "--seller", "S1"}, {"report", "--db", typo, "--seller", "S1"},
+		{"unclassified", "--db", typo},
+	} {
+		if _, stderr, code := runVTR(t, "", args...); code != 4 || !strings.Contains(stderr, "no database at") {
+			t.Errorf("%v: exit %d %q, want 4 saying there is no database", args, code, stderr)
+		}
+	}
+	for _, args := range [][]string{
+		{"rate", "--db", typo}, {"report", "--db", typo, "--as-of", "never", "--seller", "S1"}, {"import", "--db", typo},
+		{"import", "--db", typo, "--format", "nope", "x"}, {"demo", "--db", typo, "--as-of", "never"},
+	} {
+		if _, _, code := runVTR(t, "", args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	if _, err := os.Stat(typo); err == nil {
+		t.Errorf("a read or a usage error created %s", typo)
+	}
+}
+
+// --db is a path, never driver options.
+func TestDBPathIsAPath(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.db?mode=memory&")
+	if _, stderr, code := runVTR(t, sample, "import", "--db", db, "-"); code != 0 {
+		t.Fatalf("import: exit %d %q", code, stderr)
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Fatalf("the data did not go to %s: %v", db, err)
+	}
+	if stdout, _, code := runVTR(t, "", "rate", "--db", db, "--seller", "S1", "--as-of", "2026-10-20"); code != 0 || !strings.Contains(stdout, "Electronics") {
+		t.Errorf("rate from %s: exit %d %s", db, code, stdout)
+	}
+}
+
+// vtr demo runs on an empty database or its own demo data, never on
+// someone's data.
+func TestDemoRefusesOtherData(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "vtr.db")
+	runVTR(t, sample, "import", "--db", db, "-")
+	if _, stderr, code := runVTR(t, "", "demo", "--db", db); code != 2 || !strings.Contains(stderr, "not vtr's demo data") {
+		t.Errorf("demo on other data: exit %d %q", code, stderr)
 	}
 }
 

@@ -19,23 +19,23 @@ func (m *Main) unclassified(ctx context.Context, args []string) error {
 	if ok, err := parse(fs, args, unclassifiedHelp, m.Stdout); !ok {
 		return err
 	}
-	store, err := sf.open(ctx)
+	store, err := sf.open(ctx, forRead)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	rows, err := store.UnknownCodes(ctx)
+	codes, err := store.Unclassified(ctx)
 	if err != nil {
 		return err
 	}
 	w := tabwriter.NewWriter(m.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "feed and carrier\tcode\tevents\texample")
-	for _, r := range rows {
-		code := r[1]
+	for _, c := range codes {
+		code := c.Code
 		if code == "" {
 			code = "(none)"
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r[0], code, r[3], r[2])
+		fmt.Fprintf(w, "%s %s\t%s\t%d\t%s\n", c.Source, c.Carrier, code, c.Count, c.Example)
 	}
 	return w.Flush()
 }

@@ -18,7 +18,7 @@ func (m *Main) verify(ctx context.Context, args []string) error {
 	if ok, err := parse(fs, args, verifyHelp, m.Stdout); !ok {
 		return err
 	}
-	store, err := sf.open(ctx)
+	store, err := sf.open(ctx, forRead)
 	if err != nil {
 		return err
 	}

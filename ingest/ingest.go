@@ -1,0 +1,896 @@
+// Package ingest is vtr's import algorithm, written once over any storage
+// engine: batches, orphans (a shipment or cancellation before its order),
+// edits, cancellations, label reuse, which packages to re-judge and the
+// aggregate deltas. Engines (sqlite, postgres) implement the narrow Tx
+// and Engine interfaces with SQL only.
+//
+// Many writers: every write happens in an engine transaction that holds
+// the engine's writer lock, and nothing read in one transaction is kept
+// for the next: caches live for one batch. So several importers, and
+// later several servers, may write at once and the final state equals a
+// sequential import of the same records.
+package ingest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/engine"
+	"github.com/vtr-project/vtr/tracking"
+)
+
+// DefaultBatchSize is how many records one import transaction holds:
+// large enough to amortise the commit's fsync, small enough to keep
+// memory flat and to let other writers in between batches.
+const DefaultBatchSize = 50000
+
+// Store is vtr.Store over a storage engine.
+type Store struct {
+	eng      Engine
+	policies *vtr.PolicySet
+	// maxScans is the most physical scans any policy requires: scans
+	// beyond it cannot change a verdict.
+	maxScans int
+	// BatchSize is the number of records per transaction.
+	BatchSize int
+}
+
+var _ vtr.Store = (*Store)(nil)
+
+// New returns the store over an engine, judging by the given policies
+// (the built-ins when nil).
+func New(eng Engine, policies *vtr.PolicySet) *Store {
+	if policies == nil {
+		policies = vtr.NewPolicySet(nil)
+	}
+	s := &Store{eng: eng, policies: policies, maxScans: 1, BatchSize: DefaultBatchSize}
+	for _, p := range policies.All() {
+		s.maxScans = max(s.maxScans, p.Scans.MinPhysical)
+		for _, h := range p.Scans.HighValue {
+			s.maxScans = max(s.maxScans, h.MinPhysical)
+		}
+	}
+	return s
+}
+
+// Policies returns the policies the store judges by.
+func (s *Store) Policies() *vtr.PolicySet { return s.policies }
+
+// Close closes the engine.
+func (s *Store) Close() error { return s.eng.Close() }
+
+// Import applies records from next until io.EOF, BatchSize records per
+// transaction. A *vtr.LineError from next, or a record the rules refuse
+// (a *vtr.Error), is passed to reject and skipped. The stats count
+// committed batches only: when ctx is cancelled or an error occurs, the
+// batch in progress is rolled back and the committed ones are kept.
+func (s *Store) Import(ctx context.Context, next func() (vtr.Record, error), reject func(error)) (vtr.ImportStats, error) {
+	var total vtr.ImportStats
+	for {
+		if err := ctx.Err(); err != nil {
+			return total, err
+		}
+		tx, err := s.eng.Begin(ctx)
+		if err != nil {
+			return total, err
+		}
+		b := newBatch(s, tx)
+		done, err := b.read(ctx, next, reject)
+		if err == nil {
+			err = b.finish(ctx)
+		}
+		if err == nil {
+			err = ctx.Err() // interrupted: keep only what is committed
+		}
+		if err != nil {
+			tx.Rollback()
+			return total, err
+		}
+		if err := tx.Commit(); err != nil {
+			return total, fmt.Errorf("commit: %w", err)
+		}
+		total.Add(b.st)
+		if done {
+			return total, nil
+		}
+	}
+}
+
+// batch is one import transaction and what it has read. Nothing in it
+// outlives the transaction.
+type batch struct {
+	s         *Store
+	tx        Tx
+	st        vtr.ImportStats
+	sellers   map[string]*vtr.Seller
+	orders    map[orderKey]*orderEntry // nil entry: known absent
+	summaries map[string]*summaryEntry
+	dirtyPkgs map[PackageKey]bool
+	dirtyNums map[string]bool
+	// sharers counts the packages carrying each resolved number, so the
+	// reuse lookup runs only for numbers on more than one package.
+	sharers map[string]int
+	events  []*vtr.Event
+	unknown map[[3]string]*vtr.UnknownCode
+	// verify: summaries are the recomputed ones, never read from storage.
+	verify bool
+}
+
+type orderKey struct{ seller, order string }
+
+type orderEntry struct {
+	st      OrderState
+	before  []engine.OrderCount // contributions before this batch changed it
+	touched bool
+	dirty   bool // changed after PutOrder: written again at finish
+}
+
+type summaryEntry struct {
+	s     vtr.ScanSummary
+	dirty bool
+}
+
+func newBatch(s *Store, tx Tx) *batch {
+	return &batch{s: s, tx: tx, sellers: map[string]*vtr.Seller{}, orders: map[orderKey]*orderEntry{},
+		summaries: map[string]*summaryEntry{}, dirtyPkgs: map[PackageKey]bool{}, dirtyNums: map[string]bool{},
+		sharers: map[string]int{}, unknown: map[[3]string]*vtr.UnknownCode{}}
+}
+
+// read applies records until the batch is full (done false) or the input
+// ends (done true).
+func (b *batch) read(ctx context.Context, next func() (vtr.Record, error), reject func(error)) (bool, error) {
+	for n := 0; n < b.s.BatchSize; {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		rec, err := next()
+		if err != nil {
+			var le *vtr.LineError
+			switch {
+			case errors.Is(err, io.EOF):
+				return true, nil
+			case errors.As(err, &le):
+				b.st.Rejected++
+				reject(err)
+				continue
+			}
+			return false, err
+		}
+		n++
+		b.st.Records++
+		if err := b.apply(ctx, &rec); err != nil {
+			var ve *vtr.Error
+			if !errors.As(err, &ve) {
+				return false, err
+			}
+			b.st.Rejected++
+			reject(&vtr.LineError{Line: rec.Line, Msg: ve.Message})
+		}
+	}
+	return false, nil
+}
+
+// apply applies one record. Records are copied, never changed: the
+// caller may share them. Times are kept to the second, as stored, so what
+// a batch judges from memory equals what a later one reads back.
+func (b *batch) apply(ctx context.Context, rec *vtr.Record) error {
+	switch {
+	case rec.Seller != nil:
+		b.st.Sellers++
+		return b.putSeller(ctx, rec.Seller)
+	case rec.Order != nil:
+		b.st.Orders++
+		o := *rec.Order
+		o.PurchasedAt, o.ShipBy, o.DeliverBy = second(o.PurchasedAt), second(o.ShipBy), second(o.DeliverBy)
+		return b.putOrder(ctx, &o)
+	case rec.Shipment != nil:
+		b.st.Shipments++
+		s := *rec.Shipment
+		s.ShippedAt, s.UploadedAt = second(s.ShippedAt), second(s.UploadedAt)
+		return b.putShipment(ctx, &s)
+	case rec.Cancellation != nil:
+		b.st.Cancellations++
+		c := *rec.Cancellation
+		c.CancelledAt = second(c.CancelledAt)
+		return b.putCancellation(ctx, &c)
+	case rec.Event != nil:
+		e := *rec.Event
+		e.OccurredAt = second(e.OccurredAt)
+		return b.putEvent(ctx, &e)
+	}
+	return nil
+}
+
+// second is t in UTC to the second (the zero time stays zero).
+func second(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return time.Unix(t.Unix(), 0).UTC()
+}
+
+func (b *batch) putSeller(ctx context.Context, s *vtr.Seller) error {
+	for _, p := range s.Policies {
+		if _, err := b.s.policies.Get(p); err != nil {
+			return vtr.Errorf(vtr.EINVALID, "policies: %s", vtr.ErrorMessage(err))
+		}
+	}
+	if err := b.tx.PutSeller(ctx, s); err != nil {
+		return fmt.Errorf("put seller: %w", err)
+	}
+	b.sellers[s.ID] = s
+	// The ship-from addresses may have changed: re-judge the seller's packages.
+	keys, err := b.tx.SellerPackages(ctx, s.ID)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		b.dirtyPkgs[k] = true
+	}
+	return nil
+}
+
+// seller returns a seller; one not known yet is judged without its
+// ship-from addresses until it arrives.
+func (b *batch) seller(ctx context.Context, id string) (*vtr.Seller, error) {
+	if s, ok := b.sellers[id]; ok {
+		return s, nil
+	}
+	s, ok, err := b.tx.Seller(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		s = vtr.Seller{ID: id}
+	}
+	b.sellers[id] = &s
+	return &s, nil
+}
+
+// order returns an order, nil when there is none.
+func (b *batch) order(ctx context.Context, seller, id string) (*orderEntry, error) {
+	k := orderKey{seller, id}
+	if e, ok := b.orders[k]; ok {
+		return e, nil
+	}
+	st, ok, err := b.tx.Order(ctx, seller, id)
+	if err != nil {
+		return nil, err
+	}
+	var e *orderEntry
+	if ok {
+		e = &orderEntry{st: st}
+	}
+	b.orders[k] = e
+	return e, nil
+}
+
+// touch records an order's aggregate contribution before the batch
+// changes it, once, so finish can apply the difference.
+func (b *batch) touch(e *orderEntry, existed bool) {
+	if e.touched {
+		return
+	}
+	e.touched = true
+	if existed {
+		e.before = engine.OrderCounts(orderFacts(&e.st))
+	}
+}
+
+func orderFacts(st *OrderState) *engine.OrderFacts {
+	return &engine.OrderFacts{Order: st.Order, FirstShippedAt: st.FirstShippedAt, Cancellation: st.Cancellation}
+}
+
+// resolveSeller finds the seller of a record that refers to an order:
+// the one it names, else the only seller with that order ID ("" when no
+// seller has it yet). Two sellers with the order ID make it ambiguous.
+func (b *batch) resolveSeller(ctx context.Context, sellerID, orderID string) (string, error) {
+	if sellerID != "" {
+		return sellerID, nil
+	}
+	sellers, err := b.tx.OrderSellers(ctx, orderID)
+	if err != nil {
+		return "", err
+	}
+	switch len(sellers) {
+	case 0:
+		return "", nil
+	case 1:
+		return sellers[0], nil
+	}
+	return "", vtr.Errorf(vtr.EINVALID, "seller_id: order %s exists for %d sellers; name the seller", orderID, len(sellers))
+}
+
+func (b *batch) putOrder(ctx context.Context, o *vtr.Order) error {
+	if _, err := b.s.policies.Get(o.Policy); err != nil {
+		return vtr.Errorf(vtr.EINVALID, "policy: %s", vtr.ErrorMessage(err))
+	}
+	e, err := b.order(ctx, o.SellerID, o.ID)
+	if err != nil {
+		return err
+	}
+	existed := e != nil
+	if !existed {
+		e = &orderEntry{}
+		b.orders[orderKey{o.SellerID, o.ID}] = e
+	}
+	b.touch(e, existed)
+	category := o.Category
+	if existed {
+		category = e.st.Order.Category // the category at order time never changes
+	}
+	e.st.Order = *o
+	e.st.Order.Category = category
+	if err := b.tx.PutOrder(ctx, &e.st); err != nil {
+		return fmt.Errorf("put order: %w", err)
+	}
+	e.dirty = false
+	if !existed {
+		// A new order has no packages yet: records that waited for it
+		// are applied now.
+		return b.adopt(ctx, o.SellerID, o.ID)
+	}
+	return b.markOrder(ctx, o.SellerID, o.ID)
+}
+
+// markOrder marks an order's packages for re-judgement, and the other
+// packages sharing their numbers (destination, purchase time and
+// cancellation change which order of a shared label is the reuse).
+func (b *batch) markOrder(ctx context.Context, seller, order string) error {
+	refs, err := b.tx.OrderPackages(ctx, seller, order)
+	if err != nil {
+		return err
+	}
+	for _, r := range refs {
+		b.dirtyPkgs[r.Key] = true
+		b.markNumber(r.Tracking)
+	}
+	return nil
+}
+
+// markNumber marks every package carrying a number for re-judgement (at
+// finish, once per number per batch).
+func (b *batch) markNumber(num string) {
+	if num != "" {
+		b.dirtyNums[num] = true
+	}
+}
+
+func (b *batch) park(ctx context.Context, sellerID, orderID, kind string, v any) error {
+	body, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.tx.Park(ctx, &Orphan{SellerID: sellerID, OrderID: orderID, Kind: kind, Body: body})
+}
+
+func (b *batch) adopt(ctx context.Context, seller, order string) error {
+	list, err := b.tx.TakeOrphans(ctx, seller, order)
+	if err != nil {
+		return err
+	}
+	for _, o := range list {
+		switch o.Kind {
+		case "shipment":
+			var s vtr.Shipment
+			if err := json.Unmarshal(o.Body, &s); err != nil {
+				return fmt.Errorf("orphan shipment of %s: %w", order, err)
+			}
+			s.SellerID = seller
+			if err := b.putShipment(ctx, &s); err != nil {
+				return err
+			}
+		case "cancellation":
+			var c vtr.Cancellation
+			if err := json.Unmarshal(o.Body, &c); err != nil {
+				return fmt.Errorf("orphan cancellation of %s: %w", order, err)
+			}
+			c.SellerID = seller
+			if err := b.putCancellation(ctx, &c); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("orphan of %s: unknown kind %q", order, o.Kind)
+		}
+	}
+	return nil
+}
+
+// NormTracking is the normalised form of a tracking number under which
+// its events are stored ("" when it cannot be read).
+func NormTracking(s string) string {
+	b, reason, _ := tracking.Normalize(nil, s)
+	if reason != "" {
+		return ""
+	}
+	return string(b)
+}
+
+func (b *batch) putShipment(ctx context.Context, sh *vtr.Shipment) error {
+	seller, err := b.resolveSeller(ctx, sh.SellerID, sh.OrderID)
+	if err != nil {
+		return err
+	}
+	var e *orderEntry
+	if seller != "" {
+		if e, err = b.order(ctx, seller, sh.OrderID); err != nil {
+			return err
+		}
+	}
+	if e == nil {
+		return b.park(ctx, seller, sh.OrderID, "shipment", sh)
+	}
+	s := *sh
+	s.SellerID = seller
+	k := PackageKey{seller, s.OrderID, s.PackageID}
+	hist, err := b.tx.History(ctx, k)
+	if err != nil {
+		return err
+	}
+	var seq int64
+	for _, h := range hist {
+		if h.Shipment == s {
+			return nil // the same confirmation delivered again
+		}
+		seq = max(seq, h.Seq)
+	}
+	row := ShipmentRow{Seq: seq + 1, Shipment: s}
+	if err := b.tx.AddShipment(ctx, k, &row); err != nil {
+		return fmt.Errorf("put shipment: %w", err)
+	}
+	old, existed, err := b.tx.Package(ctx, k)
+	if err != nil {
+		return err
+	}
+	p := Derive(k, append(hist, row))
+	p.Counted = old.Counted
+	if err := b.tx.PutPackage(ctx, &p); err != nil {
+		return err
+	}
+	if existed {
+		b.markNumber(old.Tracking)
+	}
+	b.markNumber(p.Tracking)
+	b.dirtyPkgs[k] = true
+	// The first ship date feeds the Late Shipment Rate.
+	if e.st.FirstShippedAt.IsZero() || s.ShippedAt.Before(e.st.FirstShippedAt) {
+		b.touch(e, true)
+		e.st.FirstShippedAt = s.ShippedAt
+		e.dirty = true
+	}
+	return nil
+}
+
+// sameContent reports whether two confirmations say the same thing,
+// whenever they were uploaded.
+func sameContent(a, b vtr.Shipment) bool {
+	a.UploadedAt, b.UploadedAt = time.Time{}, time.Time{}
+	return a == b
+}
+
+// Derive computes a package's state from its confirmations. In upload
+// order (then arrival), a confirmation saying the same as the one before
+// it is that one sent again, not an edit: a flat file imported twice
+// changes nothing. The current confirmation is the start of the last
+// run; Edits counts the changes; FirstUploadedAt is the earliest upload.
+// It is a function of the set of confirmations, not of their arrival.
+func Derive(k PackageKey, hist []ShipmentRow) Package {
+	rows := slices.Clone(hist)
+	sort.Slice(rows, func(i, j int) bool {
+		a, c := rows[i], rows[j]
+		return a.Shipment.UploadedAt.Before(c.Shipment.UploadedAt) || a.Shipment.UploadedAt.Equal(c.Shipment.UploadedAt) && a.Seq < c.Seq
+	})
+	p := Package{Key: k}
+	for i, r := range rows {
+		if i > 0 && sameContent(r.Shipment, rows[i-1].Shipment) {
+			continue
+		}
+		if i > 0 {
+			p.Edits++
+		}
+		p.CurSeq, p.Current = r.Seq, r.Shipment
+	}
+	if len(rows) > 0 {
+		p.FirstUploadedAt = rows[0].Shipment.UploadedAt
+	}
+	p.Tracking = NormTracking(p.Current.TrackingNumber)
+	return p
+}
+
+func (b *batch) putCancellation(ctx context.Context, c *vtr.Cancellation) error {
+	seller, err := b.resolveSeller(ctx, c.SellerID, c.OrderID)
+	if err != nil {
+		return err
+	}
+	var e *orderEntry
+	if seller != "" {
+		if e, err = b.order(ctx, seller, c.OrderID); err != nil {
+			return err
+		}
+	}
+	if e == nil {
+		return b.park(ctx, seller, c.OrderID, "cancellation", c)
+	}
+	// The earliest cancellation wins, whatever order they arrive in.
+	if e.st.Cancellation != nil && !c.CancelledAt.Before(e.st.Cancellation.CancelledAt) {
+		return nil
+	}
+	b.touch(e, true)
+	cc := *c
+	cc.SellerID = seller
+	e.st.Cancellation = &cc
+	e.dirty = true
+	return b.markOrder(ctx, seller, c.OrderID)
+}
+
+// eventChunk is how many events one multi-row insert carries.
+const eventChunk = 256
+
+func (b *batch) putEvent(ctx context.Context, e *vtr.Event) error {
+	b.events = append(b.events, e)
+	if len(b.events) >= eventChunk {
+		return b.flushEvents(ctx)
+	}
+	return nil
+}
+
+// flushEvents stores the buffered events not stored yet and folds the new
+// ones into their numbers' summaries.
+func (b *batch) flushEvents(ctx context.Context) error {
+	if len(b.events) == 0 {
+		return nil
+	}
+	stored, err := b.tx.AddEvents(ctx, b.events)
+	if err != nil {
+		return fmt.Errorf("put events: %w", err)
+	}
+	b.st.DuplicateEvents += len(b.events) - len(stored)
+	b.st.Events += len(stored)
+	b.events = b.events[:0]
+	var missing []string
+	for _, e := range stored {
+		if _, ok := b.summaries[e.TrackingNumber]; !ok && !slices.Contains(missing, e.TrackingNumber) {
+			missing = append(missing, e.TrackingNumber)
+		}
+	}
+	if err := b.loadSummaries(ctx, missing); err != nil {
+		return err
+	}
+	for _, e := range stored {
+		sum := b.summaries[e.TrackingNumber]
+		before := sum.s.Judged(b.s.maxScans)
+		sum.s.Add(e)
+		sum.dirty = true
+		if sum.s.Judged(b.s.maxScans) != before {
+			b.markNumber(e.TrackingNumber)
+		}
+		if e.Class == vtr.EventUnknown {
+			b.st.UnknownEvents++
+			uk := [3]string{e.Source, e.Carrier, e.Code}
+			u := b.unknown[uk]
+			if u == nil {
+				u = &vtr.UnknownCode{Source: e.Source, Carrier: e.Carrier, Code: e.Code, Example: e.Description}
+				b.unknown[uk] = u
+			}
+			u.Count++
+		}
+	}
+	return nil
+}
+
+// loadSummaries reads the stored summaries of numbers not in the batch
+// yet; numbers without one start empty.
+func (b *batch) loadSummaries(ctx context.Context, nums []string) error {
+	if len(nums) == 0 {
+		return nil
+	}
+	got, err := b.tx.Summaries(ctx, nums)
+	if err != nil {
+		return err
+	}
+	for _, n := range nums {
+		b.summaries[n] = &summaryEntry{s: got[n]}
+	}
+	return nil
+}
+
+func (b *batch) summary(ctx context.Context, num string) (*vtr.ScanSummary, error) {
+	if e, ok := b.summaries[num]; ok {
+		return &e.s, nil
+	}
+	if b.verify {
+		b.summaries[num] = &summaryEntry{}
+	} else if err := b.loadSummaries(ctx, []string{num}); err != nil {
+		return nil, err
+	}
+	return &b.summaries[num].s, nil
+}
+
+// finish writes what the batch changed, re-judges every touched package
+// and applies the aggregate differences.
+func (b *batch) finish(ctx context.Context) error {
+	if err := b.flushEvents(ctx); err != nil {
+		return err
+	}
+	for _, e := range b.orders {
+		if e != nil && e.dirty {
+			if err := b.tx.PutOrder(ctx, &e.st); err != nil {
+				return fmt.Errorf("put order: %w", err)
+			}
+			e.dirty = false
+		}
+	}
+	for num := range b.dirtyNums {
+		keys, err := b.tx.PackagesByNumber(ctx, num)
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			b.dirtyPkgs[k] = true
+		}
+		b.sharers[num] = len(keys)
+	}
+	for num, e := range b.summaries {
+		if e.dirty {
+			if err := b.tx.PutSummary(ctx, num, &e.s); err != nil {
+				return fmt.Errorf("put scan summary: %w", err)
+			}
+			e.dirty = false
+		}
+	}
+	keys := make([]PackageKey, 0, len(b.dirtyPkgs))
+	for k := range b.dirtyPkgs {
+		keys = append(keys, k)
+	}
+	sortKeys(keys) // a deterministic write order
+	agg := map[DailyKey]*Tally{}
+	for _, k := range keys {
+		if err := b.rejudge(ctx, k, agg); err != nil {
+			return err
+		}
+		b.st.Packages++
+	}
+	deltas := make([]DailyDelta, 0, len(agg))
+	for k, v := range agg {
+		if *v != (Tally{}) {
+			deltas = append(deltas, DailyDelta{Key: k, Tally: *v})
+		}
+	}
+	sort.Slice(deltas, func(i, j int) bool { return dailyLess(deltas[i].Key, deltas[j].Key) })
+	if err := b.tx.AddDaily(ctx, deltas); err != nil {
+		return fmt.Errorf("aggregate: %w", err)
+	}
+	if err := b.tx.AddOrderDaily(ctx, b.orderDeltas()); err != nil {
+		return fmt.Errorf("order aggregate: %w", err)
+	}
+	unknown := make([]vtr.UnknownCode, 0, len(b.unknown))
+	for _, u := range b.unknown {
+		unknown = append(unknown, *u)
+	}
+	sort.Slice(unknown, func(i, j int) bool {
+		a, c := unknown[i], unknown[j]
+		return a.Source+"\x00"+a.Carrier+"\x00"+a.Code < c.Source+"\x00"+c.Carrier+"\x00"+c.Code
+	})
+	return b.tx.AddUnknown(ctx, unknown)
+}
+
+func sortKeys(keys []PackageKey) {
+	sort.Slice(keys, func(i, j int) bool {
+		a, c := keys[i], keys[j]
+		return a.Seller < c.Seller || a.Seller == c.Seller && (a.Order < c.Order || a.Order == c.Order && a.Package < c.Package)
+	})
+}
+
+func dailyLess(a, c DailyKey) bool {
+	return fmt.Sprint(a) < fmt.Sprint(c)
+}
+
+func (b *batch) orderDeltas() []OrderDelta {
+	delta := map[OrderKey][2]int{}
+	for _, e := range b.orders {
+		if e == nil || !e.touched {
+			continue
+		}
+		o := &e.st.Order
+		for _, c := range e.before {
+			k := OrderKey{o.SellerID, o.Policy, c.Kind, DayNum(c.Day)}
+			d := delta[k]
+			delta[k] = [2]int{d[0] - c.Total, d[1] - c.Hits}
+		}
+		for _, c := range engine.OrderCounts(orderFacts(&e.st)) {
+			k := OrderKey{o.SellerID, o.Policy, c.Kind, DayNum(c.Day)}
+			d := delta[k]
+			delta[k] = [2]int{d[0] + c.Total, d[1] + c.Hits}
+		}
+	}
+	out := make([]OrderDelta, 0, len(delta))
+	for k, d := range delta {
+		if d != [2]int{} {
+			out = append(out, OrderDelta{Key: k, Total: d[0], Hits: d[1]})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return fmt.Sprint(out[i].Key) < fmt.Sprint(out[j].Key) })
+	return out
+}
+
+func (t *Tally) add(outcome vtr.VerdictStatus, delivered, onTime bool, sign int) {
+	switch outcome {
+	case vtr.VerdictValid:
+		t.Valid += sign
+		if delivered {
+			t.Delivered += sign
+			if onTime {
+				t.OnTime += sign
+			}
+		}
+	case vtr.VerdictInvalid:
+		t.Invalid += sign
+	case vtr.VerdictExempt:
+		t.Exempt += sign
+	}
+}
+
+func addTally(agg map[DailyKey]*Tally, k DailyKey, outcome vtr.VerdictStatus, delivered, onTime bool, sign int) {
+	t := agg[k]
+	if t == nil {
+		t = &Tally{}
+		agg[k] = t
+	}
+	t.add(outcome, delivered, onTime, sign)
+}
+
+// rejudge judges a package again and records the change of its
+// contribution to the aggregates.
+func (b *batch) rejudge(ctx context.Context, k PackageKey, agg map[DailyKey]*Tally) error {
+	pkg, f, err := b.facts(ctx, k)
+	if err != nil {
+		return err
+	}
+	old := pkg.Counted
+	if old.Policy != "" {
+		addTally(agg, countedKey(k, &old), vtr.VerdictStatus(old.Outcome), old.Delivered, old.OnTime, -1)
+	}
+	now, err := b.judge(f)
+	if err != nil {
+		return err
+	}
+	addTally(agg, countedKey(k, &now), vtr.VerdictStatus(now.Outcome), now.Delivered, now.OnTime, +1)
+	if now == old {
+		return nil // nothing changed: no write at all
+	}
+	return b.tx.PutVerdict(ctx, k, &old, &now)
+}
+
+func countedKey(k PackageKey, c *Counted) DailyKey {
+	return DailyKey{Seller: k.Seller, Policy: c.Policy, Day: c.Day, Category: c.Category, Carrier: c.Carrier, ShipFrom: c.ShipFrom}
+}
+
+// judge returns what a package counts as under its order's policy.
+func (b *batch) judge(f *vtr.PackageFacts) (Counted, error) {
+	p, err := b.s.policies.Get(f.Order.Policy)
+	if err != nil {
+		return Counted{}, err
+	}
+	v := engine.Judge(p, f, time.Time{})
+	return Counted{Policy: p.ID, Outcome: string(v.Outcome), Category: f.Order.Category, Carrier: engine.AggregateCarrier(&v, &f.Shipment),
+		ShipFrom: f.Shipment.ShipFromID, Day: DayNum(v.IncludedOn), Delivered: v.Delivered, OnTime: v.OnTime,
+		Reasons: joinReasons(v.Reasons), Warnings: joinReasons(v.Warnings), Detected: v.Detected, Explanation: v.Explanation}, nil
+}
+
+func joinReasons(rs []vtr.Reason) string {
+	s := make([]string, len(rs))
+	for i, r := range rs {
+		s[i] = string(r)
+	}
+	return strings.Join(s, ",")
+}
+
+func splitReasons(s string) []vtr.Reason {
+	if s == "" {
+		return nil
+	}
+	parts := strings.Split(s, ",")
+	out := make([]vtr.Reason, len(parts))
+	for i, p := range parts {
+		out[i] = vtr.Reason(p)
+	}
+	return out
+}
+
+// facts loads everything a package's verdict depends on.
+func (b *batch) facts(ctx context.Context, k PackageKey) (*Package, *vtr.PackageFacts, error) {
+	pkg, ok, err := b.tx.Package(ctx, k)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !ok {
+		return nil, nil, fmt.Errorf("package %s/%s/%s not found", k.Seller, k.Order, k.Package)
+	}
+	e, err := b.order(ctx, k.Seller, k.Order)
+	if err != nil {
+		return nil, nil, err
+	}
+	if e == nil {
+		return nil, nil, fmt.Errorf("package %s/%s/%s: order missing", k.Seller, k.Order, k.Package)
+	}
+	f := &vtr.PackageFacts{Order: e.st.Order, Cancellation: e.st.Cancellation, Shipment: pkg.Current,
+		FirstUploadedAt: pkg.FirstUploadedAt, Edits: pkg.Edits}
+	s, err := b.seller(ctx, k.Seller)
+	if err != nil {
+		return nil, nil, err
+	}
+	f.Seller = *s
+	if pkg.Tracking != "" {
+		sum, err := b.summary(ctx, pkg.Tracking)
+		if err != nil {
+			return nil, nil, err
+		}
+		f.Scans = *sum
+		if n, ok := b.sharers[pkg.Tracking]; !ok || n > 1 {
+			if err := b.reuse(ctx, pkg.Tracking, k, f); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	return &pkg, f, nil
+}
+
+// reuse finds the order that owns a number this package shares with an
+// order to another address: the label belongs to the package shipped
+// with it first (earliest ship time, then seller and order ID), so a
+// later package carrying it is a recycled label. Orders to the same
+// address may share a number (combined shipments). Another seller's
+// order is never named (tenancy).
+func (b *batch) reuse(ctx context.Context, num string, k PackageKey, f *vtr.PackageFacts) error {
+	orders, err := b.tx.NumberOrders(ctx, num)
+	if err != nil {
+		return err
+	}
+	mine := f.Shipment.ShippedAt
+	var best *NumberOrder
+	for i := range orders {
+		o := &orders[i]
+		if o.Seller == k.Seller && o.Order == k.Order || sameAddress(o.ShipTo, f.Order.ShipTo) {
+			continue
+		}
+		if !before(o, mine, k) {
+			continue
+		}
+		if best == nil || before(o, best.ShippedAt, PackageKey{Seller: best.Seller, Order: best.Order}) {
+			best = o
+		}
+	}
+	f.ReusedFrom, f.ReusedElsewhere = "", false
+	switch {
+	case best == nil:
+	case best.Seller == k.Seller:
+		f.ReusedFrom = best.Order
+	default:
+		f.ReusedElsewhere = true
+	}
+	return nil
+}
+
+// before orders shipments of a label: by ship time, then seller, then order.
+func before(o *NumberOrder, at time.Time, k PackageKey) bool {
+	switch {
+	case !o.ShippedAt.Equal(at):
+		return o.ShippedAt.Before(at)
+	case o.Seller != k.Seller:
+		return o.Seller < k.Seller
+	}
+	return o.Order < k.Order
+}
+
+func sameAddress(a, b vtr.Location) bool {
+	return strings.EqualFold(a.Country, b.Country) && strings.EqualFold(strings.TrimSpace(a.PostalCode), strings.TrimSpace(b.PostalCode)) &&
+		strings.EqualFold(strings.TrimSpace(a.City), strings.TrimSpace(b.City))
+}

@@ -1,0 +1,227 @@
+package ingest
+
+import (
+	"context"
+	"time"
+
+	"github.com/vtr-project/vtr"
+)
+
+// Engine is a storage engine: SQL and driver concerns only. It opens
+// write transactions for the import algorithm and answers the typed
+// reads; it holds no rule and no state between calls.
+type Engine interface {
+	// Begin starts a write transaction. Writers are serialised by the
+	// engine (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped
+	// advisory lock), so everything a transaction reads stays true until
+	// it commits; it waits for another writer and, if it must give up,
+	// returns an ECONFLICT error saying so.
+	Begin(ctx context.Context) (Tx, error)
+	// BeginRead starts a read-only transaction over one consistent
+	// snapshot (Verify).
+	BeginRead(ctx context.Context) (Tx, error)
+
+	// SellerPolicies returns the policies a seller is judged by: the
+	// seller's own list, then those of its orders. Unknown seller and no
+	// orders: an ENOTFOUND error.
+	SellerPolicies(ctx context.Context, sellerID string) ([]string, error)
+	Seller(ctx context.Context, id string) (*vtr.Seller, error)
+	Sellers(ctx context.Context) ([]vtr.Seller, error)
+	// Daily returns a seller's aggregate rows under a policy from the day
+	// from on (later days included: they are pending).
+	Daily(ctx context.Context, sellerID, policy string, from time.Time) ([]vtr.DailyCount, error)
+	// OrderDaily returns a seller's order-level rows with from <= day <= to.
+	OrderDaily(ctx context.Context, sellerID, policy string, from, to time.Time) ([]vtr.OrderDayCount, error)
+	// Defects streams the packages of a seller under a policy included
+	// from day from to day to (inclusive), exempt ones left out, ordered
+	// by inclusion day, order and package.
+	Defects(ctx context.Context, sellerID, policy string, from, to time.Time, emit func(*DefectSource) error) error
+	Unclassified(ctx context.Context) ([]vtr.UnknownCode, error)
+	LastDay(ctx context.Context) (time.Time, error)
+	Empty(ctx context.Context) (bool, error)
+	Close() error
+}
+
+// Tx is one transaction: the narrow set of reads and writes the import
+// algorithm and Verify need. Implementations run SQL and nothing else.
+// Methods returning (value, bool, error) report absence with false.
+type Tx interface {
+	Seller(ctx context.Context, id string) (vtr.Seller, bool, error)
+	PutSeller(ctx context.Context, s *vtr.Seller) error
+	// SellerPackages lists the keys of a seller's packages.
+	SellerPackages(ctx context.Context, sellerID string) ([]PackageKey, error)
+
+	Order(ctx context.Context, sellerID, orderID string) (OrderState, bool, error)
+	// OrderSellers lists the sellers that have an order with this ID.
+	OrderSellers(ctx context.Context, orderID string) ([]string, error)
+	// PutOrder writes the whole order row, cancellation and first ship
+	// time included.
+	PutOrder(ctx context.Context, o *OrderState) error
+	// OrderPackages lists an order's packages with their current
+	// normalised tracking numbers.
+	OrderPackages(ctx context.Context, sellerID, orderID string) ([]PackageRef, error)
+
+	// Park keeps a record whose order has not arrived; TakeOrphans
+	// removes and returns, oldest first, those parked for an order of
+	// this seller or for this order ID with no seller named.
+	Park(ctx context.Context, o *Orphan) error
+	TakeOrphans(ctx context.Context, sellerID, orderID string) ([]Orphan, error)
+
+	// History returns every confirmation of a package, by sequence.
+	History(ctx context.Context, k PackageKey) ([]ShipmentRow, error)
+	AddShipment(ctx context.Context, k PackageKey, row *ShipmentRow) error
+	// Package returns a package with its current confirmation.
+	Package(ctx context.Context, k PackageKey) (Package, bool, error)
+	// PutPackage writes a package's derived state (not its verdict);
+	// a new package starts with no verdict.
+	PutPackage(ctx context.Context, p *Package) error
+	// PutVerdict replaces the verdict stored with a package; old is what
+	// was stored, so an engine may skip columns that did not change.
+	PutVerdict(ctx context.Context, k PackageKey, old, now *Counted) error
+	// PackagesByNumber lists the packages whose current number is num.
+	PackagesByNumber(ctx context.Context, num string) ([]PackageKey, error)
+	// NumberOrders lists, for each order with a package currently
+	// carrying num, the earliest ship time of those packages and the
+	// order's destination.
+	NumberOrders(ctx context.Context, num string) ([]NumberOrder, error)
+
+	// AddEvents stores events not stored yet (same number and ID) and
+	// returns those it stored.
+	AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, error)
+	// Summaries returns the stored scan summaries of those numbers that
+	// have one.
+	Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error)
+	PutSummary(ctx context.Context, num string, s *vtr.ScanSummary) error
+	// AddDaily and AddOrderDaily add deltas to the aggregates, removing
+	// rows that fall to zero; AddUnknown counts unclassified codes.
+	AddDaily(ctx context.Context, d []DailyDelta) error
+	AddOrderDaily(ctx context.Context, d []OrderDelta) error
+	AddUnknown(ctx context.Context, u []vtr.UnknownCode) error
+
+	// Reads for Verify: whole tables, streamed.
+	EachEvent(ctx context.Context, fn func(*vtr.Event) error) error
+	EachSummary(ctx context.Context, fn func(num string, s *vtr.ScanSummary) error) error
+	EachPackage(ctx context.Context, fn func(PackageKey) error) error
+	EachOrder(ctx context.Context, fn func(*OrderState) error) error
+	EachDaily(ctx context.Context, fn func(*DailyDelta) error) error
+	EachOrderDaily(ctx context.Context, fn func(*OrderDelta) error) error
+	EachOrphan(ctx context.Context, fn func(*Orphan) error) error
+
+	Commit() error
+	Rollback() error
+}
+
+// PackageKey names a package: seller first (tenancy is in the key).
+type PackageKey struct{ Seller, Order, Package string }
+
+// PackageRef is a package with its current normalised tracking number.
+type PackageRef struct {
+	Key      PackageKey
+	Tracking string
+}
+
+// OrderState is an order with what happened to it since.
+type OrderState struct {
+	Order          vtr.Order
+	Cancellation   *vtr.Cancellation
+	FirstShippedAt time.Time
+}
+
+// Orphan is a shipment or cancellation that arrived before its order.
+// SellerID is "" when the record named no seller.
+type Orphan struct {
+	SellerID, OrderID string
+	Kind              string // "shipment" or "cancellation"
+	Body              []byte // the record as JSON
+}
+
+// ShipmentRow is one stored confirmation of a package.
+type ShipmentRow struct {
+	Seq      int64
+	Shipment vtr.Shipment
+}
+
+// Package is a package's stored state: derived from its confirmations
+// (Current, FirstUploadedAt, Edits) and the verdict it counts as.
+type Package struct {
+	Key             PackageKey
+	Tracking        string // normalised current number, "" when unreadable
+	CurSeq          int64
+	Current         vtr.Shipment
+	FirstUploadedAt time.Time
+	Edits           int
+	Counted         Counted
+}
+
+// Counted is a package's stored verdict: its contribution to the daily
+// aggregates and the text of its reasons. Policy is "" before the first
+// judgement.
+type Counted struct {
+	Policy, Outcome, Category, Carrier, ShipFrom string
+	Day                                          int64 // Unix day of inclusion
+	Delivered, OnTime                            bool
+	Reasons, Warnings, Detected, Explanation     string
+}
+
+// NumberOrder is an order carrying a tracking number (for label reuse).
+type NumberOrder struct {
+	Seller, Order string
+	ShippedAt     time.Time
+	ShipTo        vtr.Location
+}
+
+// DailyKey is the key of an aggregate row.
+type DailyKey struct {
+	Seller, Policy string
+	Day            int64
+	Category       string
+	Carrier        string
+	ShipFrom       string
+}
+
+// Tally is what an aggregate row counts.
+type Tally struct{ Valid, Invalid, Exempt, Delivered, OnTime int }
+
+// DailyDelta is a change to (or, from EachDaily, the content of) an
+// aggregate row.
+type DailyDelta struct {
+	Key DailyKey
+	Tally
+}
+
+// OrderKey is the key of an order-level aggregate row.
+type OrderKey struct {
+	Seller, Policy, Kind string
+	Day                  int64
+}
+
+// OrderDelta is a change to (or the content of) an order-level row.
+type OrderDelta struct {
+	Key         OrderKey
+	Total, Hits int
+}
+
+// DefectSource is what an engine reads for one row of the defect report;
+// the report's rules turn it into a vtr.DefectRow.
+type DefectSource struct {
+	Key                                 PackageKey
+	Outcome, Reasons, Carrier, Detected string
+	Explanation, Category               string
+	Delivered, OnTime                   bool
+	Day                                 int64
+	Shipment                            vtr.Shipment
+	DeliverBy, ShipBy, FirstShippedAt   time.Time
+	Value                               vtr.Money
+	ShipFrom                            []vtr.ShipFrom // the seller's registered locations
+}
+
+// Day converts a Unix day number to its UTC midnight.
+func Day(n int64) time.Time { return time.Unix(n*86400, 0).UTC() }
+
+// DayNum converts a time to its UTC Unix day number (0 for the zero time).
+func DayNum(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix() / 86400
+}

@@ -1,0 +1,25 @@
+package postgres
+
+// Citus is how the schema distributes on Citus, the distributed engine
+// for operators who outgrow one PostgreSQL: each distributed table with
+// its distribution column. Seller data is co-located by seller_id, so a
+// seller's import batch, rate and report run on one shard; carrier events
+// and their summaries are facts about a tracking number, shared by every
+// seller that uses the number, and are co-located by tracking_norm. The
+// README's "Citus" section says how an event reaches its sellers' shards.
+// TestCitusInvariants checks the schema against it.
+var Citus = map[string]string{
+	"sellers":        "seller_id",
+	"orders":         "seller_id",
+	"shipments":      "seller_id",
+	"packages":       "seller_id",
+	"vtr_daily":      "seller_id",
+	"order_daily":    "seller_id",
+	"orphans":        "seller_id",
+	"events":         "tracking_norm",
+	"scan_summaries": "tracking_norm",
+}
+
+// CitusReference are the tables replicated to every node as reference
+// tables: small, written rarely, joined from anywhere.
+var CitusReference = []string{"unknown_codes", "schema_migrations"}

@@ -1,0 +1,186 @@
+// Package postgres is vtr's PostgreSQL storage engine, for production and
+// for several vtr processes or servers on one database: SQL and driver
+// concerns only (DSN, migrations, error translation); the import
+// algorithm is package ingest's.
+//
+// Driver: pgx through database/sql (github.com/jackc/pgx/v5/stdlib), the
+// maintained pure-Go PostgreSQL driver; the standard library has none.
+//
+// Many writers: every write transaction first takes a transaction-scoped
+// advisory lock (one per schema), so writers apply their batches one at
+// a time while readers never wait; what a writer reads stays true until
+// it commits, as ingest requires.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/ingest"
+	"github.com/vtr-project/vtr/internal/sqlutil"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// IsDSN reports whether a --db value names a PostgreSQL database.
+func IsDSN(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// DefaultWriterWait is how long a writer waits for another writer's
+// transaction.
+const DefaultWriterWait = 2 * time.Minute
+
+// DB is an open PostgreSQL database: an ingest.Engine.
+type DB struct {
+	db  *sql.DB
+	dsn string // for messages, without the password
+	// WriterWait is how long Begin waits for another writer.
+	WriterWait time.Duration
+}
+
+var _ ingest.Engine = (*DB)(nil)
+
+// Open connects to the database a URL names and applies any pending
+// migrations. The schema is the connection's search_path (a
+// search_path=… parameter in the URL chooses another).
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, vtr.Errorf(vtr.EINVALID, "--db: %v", err)
+	}
+	db.SetMaxOpenConns(8)
+	db.SetMaxIdleConns(8)
+	d := &DB{db: db, dsn: redact(dsn), WriterWait: DefaultWriterWait}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s: %w", d.dsn, err)
+	}
+	if err := d.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// redact drops the password from a URL for messages.
+func redact(dsn string) string {
+	at := strings.LastIndex(dsn, "@")
+	scheme := strings.Index(dsn, "://")
+	if at < 0 || scheme < 0 || at < scheme {
+		return dsn
+	}
+	user := dsn[scheme+3 : at]
+	if i := strings.Index(user, ":"); i >= 0 {
+		user = user[:i] + ":***"
+	}
+	return dsn[:scheme+3] + user + dsn[at:]
+}
+
+// Close closes the connections.
+func (d *DB) Close() error { return d.db.Close() }
+
+// SQL exposes the handle for benchmarks and tests.
+func (d *DB) SQL() *sql.DB { return d.db }
+
+// lock takes the schema's writer lock (key k) for the transaction.
+func (d *DB) lock(ctx context.Context, tx *sql.Tx, k string) error {
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = '%dms'`, d.WriterWait.Milliseconds())); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1 || current_schema()))`, k)
+	return err
+}
+
+// translate turns driver errors into domain errors where one applies.
+func (d *DB) translate(err error) error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "55P03" { // lock_not_available
+		return vtr.Errorf(vtr.ECONFLICT, "another vtr process holds the database %s for writing; try again when it has finished", d.dsn)
+	}
+	return err
+}
+
+// migrate applies the embedded migrations not yet recorded, in order, in
+// one transaction under the migration lock.
+func (d *DB) migrate(ctx context.Context) error {
+	list, err := sqlutil.Migrations(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	var n int
+	if err := d.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err == nil && n == len(list) {
+		return nil
+	}
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	defer tx.Rollback()
+	if err := d.lock(ctx, tx, "vtr-migrate:"); err != nil {
+		return d.translate(fmt.Errorf("migrate: %w", err))
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	for _, m := range list {
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = $1`, m.Version).Scan(&n); err != nil {
+			return fmt.Errorf("migrate: %w", err)
+		}
+		if n > 0 {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+			return fmt.Errorf("migrate %s: %w", m.Name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)`, m.Version, m.Name, time.Now().Unix()); err != nil {
+			return fmt.Errorf("migrate %s: %w", m.Name, err)
+		}
+	}
+	return tx.Commit()
+}
+
+// Begin starts a write transaction holding the writer lock.
+func (d *DB) Begin(ctx context.Context) (ingest.Tx, error) {
+	tx, err := d.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	if err := d.lock(ctx, tx, "vtr-write:"); err != nil {
+		tx.Rollback()
+		return nil, d.translate(fmt.Errorf("begin: %w", err))
+	}
+	return &Tx{d: d, tx: tx, stmts: map[string]*sql.Stmt{}}, nil
+}
+
+// BeginRead starts a read-only transaction over one snapshot.
+func (d *DB) BeginRead(ctx context.Context) (ingest.Tx, error) {
+	tx, err := d.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return &Tx{d: d, tx: tx, stmts: map[string]*sql.Stmt{}}, nil
+}
+
+var (
+	unix     = sqlutil.Unix
+	fromUnix = sqlutil.FromUnix
+	each     = sqlutil.Each
+)
+
+// notFound translates sql.ErrNoRows into the domain's not-found error.
+func notFound(err error, format string, args ...any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return vtr.Errorf(vtr.ENOTFOUND, format, args...)
+	}
+	return err
+}

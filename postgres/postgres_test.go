@@ -1,0 +1,205 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/ingest"
+	"github.com/vtr-project/vtr/postgres"
+	"github.com/vtr-project/vtr/storetest"
+)
+
+// dsn returns the test server's URL (VTR_TEST_POSTGRES). Without one the
+// tests are skipped, except in CI, where a missing database fails.
+func dsn(t *testing.T) string {
+	t.Helper()
+	d := os.Getenv("VTR_TEST_POSTGRES")
+	if d == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("VTR_TEST_POSTGRES is not set: CI must run the PostgreSQL tests")
+		}
+		t.Skip("VTR_TEST_POSTGRES is not set (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable): PostgreSQL tests skipped")
+	}
+	return d
+}
+
+// schema creates a schema of its own for one test, dropped at cleanup,
+// and returns a URL whose connections use it.
+func schema(t *testing.T) string {
+	t.Helper()
+	base := dsn(t)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "vtr_test_" + hex.EncodeToString(b)
+	if _, err := admin.Exec(`CREATE SCHEMA ` + name); err != nil {
+		admin.Close()
+		t.Fatalf("create schema on %s: %v", base, err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.Exec(`DROP SCHEMA ` + name + ` CASCADE`); err != nil {
+			t.Errorf("drop schema %s: %v", name, err)
+		}
+		admin.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", name)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func openDB(t *testing.T, dsn string) *postgres.DB {
+	t.Helper()
+	d, err := postgres.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+func TestContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Opened {
+		u := schema(t)
+		return storetest.Opened{
+			Store:   ingest.New(openDB(t, u), nil),
+			Another: func(t *testing.T) vtr.Store { return ingest.New(openDB(t, u), nil) },
+		}
+	})
+}
+
+func TestMigrationsRecordedOnce(t *testing.T) {
+	u := schema(t)
+	for range 2 {
+		d := openDB(t, u)
+		var n int
+		if err := d.SQL().QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Errorf("%d migrations recorded, want 1", n)
+		}
+	}
+}
+
+// The schema keeps what Citus needs to distribute it: every table is
+// distributed (by the column postgres.Citus names) or a reference table;
+// every primary key and unique constraint of a distributed table includes
+// its distribution column; no foreign key crosses distribution keys.
+func TestCitusInvariants(t *testing.T) {
+	d := openDB(t, schema(t))
+	db := d.SQL()
+	rows, err := db.Query(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		tables = append(tables, n)
+	}
+	rows.Close()
+	if len(tables) < len(postgres.Citus) {
+		t.Fatalf("tables %v: the schema was not created", tables)
+	}
+	for _, tb := range tables {
+		col, distributed := postgres.Citus[tb]
+		if !distributed && !slices.Contains(postgres.CitusReference, tb) {
+			t.Errorf("table %s is neither distributed nor a reference table in postgres.Citus", tb)
+			continue
+		}
+		if !distributed {
+			continue
+		}
+		// Every unique index (primary keys included) holds the column.
+		idx, err := db.Query(`SELECT i.relname, array_to_string(array_agg(a.attname ORDER BY a.attnum), ',')
+			FROM pg_index x JOIN pg_class c ON c.oid = x.indrelid JOIN pg_class i ON i.oid = x.indexrelid
+			JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY(x.indkey)
+			WHERE n.nspname = current_schema() AND c.relname = $1 AND x.indisunique GROUP BY i.relname`, tb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		unique := 0
+		for idx.Next() {
+			var name, cols string
+			if err := idx.Scan(&name, &cols); err != nil {
+				t.Fatal(err)
+			}
+			unique++
+			if !slices.Contains(strings.Split(cols, ","), col) {
+				t.Errorf("%s: unique index %s (%s) lacks the distribution column %s", tb, name, cols, col)
+			}
+		}
+		idx.Close()
+		if unique == 0 {
+			t.Errorf("%s has no primary key", tb)
+		}
+	}
+	// Foreign keys: both ends distributed by the same column, and the
+	// column part of the key.
+	fk, err := db.Query(`SELECT c.conname, src.relname, dst.relname,
+			(SELECT array_to_string(array_agg(attname), ',') FROM pg_attribute WHERE attrelid = c.conrelid AND attnum = ANY(c.conkey)),
+			(SELECT array_to_string(array_agg(attname), ',') FROM pg_attribute WHERE attrelid = c.confrelid AND attnum = ANY(c.confkey))
+		FROM pg_constraint c JOIN pg_class src ON src.oid = c.conrelid JOIN pg_class dst ON dst.oid = c.confrelid
+		JOIN pg_namespace n ON n.oid = src.relnamespace WHERE c.contype = 'f' AND n.nspname = current_schema()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fk.Close()
+	for fk.Next() {
+		var name, src, dst, srcCols, dstCols string
+		if err := fk.Scan(&name, &src, &dst, &srcCols, &dstCols); err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(postgres.CitusReference, dst) {
+			continue
+		}
+		a, b := postgres.Citus[src], postgres.Citus[dst]
+		if a == "" || a != b || !slices.Contains(strings.Split(srcCols, ","), a) || !slices.Contains(strings.Split(dstCols, ","), b) {
+			t.Errorf("foreign key %s from %s(%s) to %s(%s) crosses distribution keys", name, src, srcCols, dst, dstCols)
+		}
+	}
+}
+
+// A writer that cannot get the writer lock in time says in plain words
+// that another process holds the database; readers never wait.
+func TestWriterLockIsConflict(t *testing.T) {
+	u := schema(t)
+	holder := openDB(t, u)
+	tx, err := holder.Begin(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	other := openDB(t, u)
+	other.WriterWait = 100 * time.Millisecond
+	_, err = other.Begin(context.Background())
+	if vtr.ErrorCode(err) != vtr.ECONFLICT || !strings.Contains(vtr.ErrorMessage(err), "another vtr process holds the database") {
+		t.Fatalf("second writer: %v, want a conflict saying another process holds the database", err)
+	}
+	if strings.Contains(vtr.ErrorMessage(err), "password") {
+		t.Errorf("the message shows the password: %v", err)
+	}
+	if _, err := ingest.New(other, nil).Sellers(context.Background()); err != nil {
+		t.Errorf("a reader waited for the writer: %v", err)
+	}
+}
