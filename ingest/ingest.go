@@ -161,6 +161,8 @@ func (b *batch) read(ctx context.Context, next func() (vtr.Record, error), rejec
 				b.st.Rejected++
 				reject(err)
 				continue
+			case ctx.Err() != nil:
+				return false, ctx.Err() // the reader was stopped by the interruption
 			}
 			return false, err
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vtr-project/vtr/flatfile"
+	"github.com/vtr-project/vtr/ingest"
 	"github.com/vtr-project/vtr/native"
 )
 
@@ -24,6 +25,8 @@ Every package touched is re-judged and the rates updated as it goes.
 
   --format F   native (default; the flat file is detected by its header),
                flatfile, aftership, easypost, 17track
+  --batch N    records per transaction (default 50000); each committed
+               batch is kept if the import is interrupted (Ctrl-C, SIGTERM)
 `
 
 // importFormats are the formats vtr import reads.
@@ -36,11 +39,15 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	fs := newFlags("import")
 	sf := addStoreFlags(fs)
 	format := fs.String("format", "native", "")
+	batch := fs.Int("batch", ingest.DefaultBatchSize, "")
 	if ok, err := parse(fs, args, importHelp, m.Stdout); !ok {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return usagef("import: give one FILE, or - for standard input")
+	}
+	if *batch < 1 {
+		return usagef("import: --batch must be at least 1")
 	}
 	if !slices.Contains(importFormats, *format) {
 		return usagef("import: unknown --format %q (native, flatfile, aftership, easypost, 17track)", *format)
@@ -50,11 +57,15 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer in.Close()
+	// An interruption closes the input, so a read blocked on a pipe
+	// returns and the batch in progress is rolled back at once.
+	defer context.AfterFunc(ctx, func() { in.Close() })()
 	store, err := sf.open(ctx, forWrite)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
+	store.BatchSize = *batch
 
 	prog := newProgress(m.Stderr, size)
 	br := bufio.NewReaderSize(prog.reader(in), 64<<10)
@@ -94,6 +105,9 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 
 func (m *Main) openInput(name string) (io.ReadCloser, int64, error) {
 	if name == "-" {
+		if f, ok := m.Stdin.(*os.File); ok {
+			return f, -1, nil
+		}
 		return io.NopCloser(m.Stdin), -1, nil
 	}
 	f, err := os.Open(name)

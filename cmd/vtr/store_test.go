@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -226,5 +229,50 @@ func TestUnclassified(t *testing.T) {
 	stdout, _, code := runVTR(t, "", "unclassified", "--db", db)
 	if code != 0 || !strings.Contains(stdout, "native UPS") || !strings.Contains(stdout, "ZZ9") || !strings.Contains(stdout, "Mystery scan") {
 		t.Errorf("unclassified: exit %d\n%s", code, stdout)
+	}
+}
+
+// Interrupting an import stops it at once, even while it waits for input
+// on a pipe, and keeps the batches already committed.
+func TestImportInterrupted(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "vtr.db")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var errb bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		m := &Main{Stdin: r, Stdout: io.Discard, Stderr: &errb}
+		done <- m.Run(ctx, []string{"import", "--db", db, "--batch", "2", "-"})
+	}()
+	if _, err := io.WriteString(w, sample); err != nil { // 6 records, then the pipe stays open
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		stdout, _, code := runVTR(t, "", "rate", "--db", db, "--seller", "S1", "--as-of", "2026-10-20", "--json")
+		if code == 0 && strings.Contains(stdout, `"invalid":1`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the committed batches never showed: %s", stdout)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 3 || !strings.Contains(errb.String(), "interrupted") || !strings.Contains(errb.String(), "imported 6 records") {
+			t.Errorf("interrupted import: exit %d %q", code, errb.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the import did not stop within 10 s of the interruption")
+	}
+	if _, stderr, code := runVTR(t, "", "verify", "--db", db); code != 0 {
+		t.Errorf("verify after the interruption: exit %d %q", code, stderr)
 	}
 }
