@@ -64,8 +64,9 @@ Usage:
                  line from standard input)
   vtr carriers [--json]
                  list the carriers vtr knows, with their formats
-  vtr check [--json] FILE
-                 pre-flight an Amazon shipping-confirmation flat file
+  vtr check [--policy P] [--origin CC] [--json] FILE
+                 pre-flight an Amazon shipping-confirmation flat file: what
+                 the engine will say under that policy and origin
   vtr import [--db FILE] [--format F] FILE|-
                  import sellers, orders, shipments, cancellations, events
   vtr rate --seller ID [--policy P] [--as-of TIME] [--json]

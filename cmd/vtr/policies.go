@@ -48,6 +48,7 @@ func (m *Main) policies(args []string) error {
 			scan += fmt.Sprintf("; from %s at ≥ %s: %d incl. delivery/attempt", strings.Join(h.Origins, "/"), h.AtLeast, h.MinPhysical)
 		}
 		fmt.Fprintf(w, "              scans: %s\n", scan)
+		fmt.Fprintf(w, "              home origin (vtr check's default): %s\n", p.DefaultOrigin())
 		if len(p.Origins) > 0 {
 			fmt.Fprintf(w, "              origins: %s\n", strings.Join(p.Origins, " "))
 		}
