@@ -9,6 +9,7 @@ import (
 
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/ingest"
+	"github.com/vtr-project/vtr/internal/sqlutil"
 )
 
 // SellerPolicies returns the seller's own policies, then those of its
@@ -57,7 +58,7 @@ func (d *DB) Seller(ctx context.Context, id string) (*vtr.Seller, error) {
 	if err := d.db.QueryRowContext(ctx, `SELECT name, policies, ship_from FROM sellers WHERE seller_id = ?`, id).Scan(&s.Name, &pol, &sf); err != nil {
 		return nil, notFound(err, "seller %s not found", id)
 	}
-	return s, decodeSeller(s, pol, sf)
+	return s, sqlutil.DecodeSeller(s, pol, sf)
 }
 
 // Sellers lists the sellers by ID.
@@ -71,7 +72,7 @@ func (d *DB) Sellers(ctx context.Context) ([]vtr.Seller, error) {
 			return err
 		}
 		out = append(out, s)
-		return decodeSeller(&out[len(out)-1], pol, sf)
+		return sqlutil.DecodeSeller(&out[len(out)-1], pol, sf)
 	})
 }
 
@@ -124,7 +125,7 @@ func (d *DB) Defects(ctx context.Context, sellerID, policy string, from, to time
 		}
 	}
 	rows, err := d.db.QueryContext(ctx, `SELECT p.order_id, p.package_id, p.outcome, p.reasons, p.carrier, p.detected, p.explanation, p.category,
-		p.delivered, p.on_time, p.day, `+prefixed("s.", shipmentColumns)+`, o.deliver_by, o.ship_by, o.first_shipped_at, o.value_minor, o.currency
+		p.delivered, p.on_time, p.day, `+sqlutil.Prefixed("s.", sqlutil.ShipmentColumns)+`, o.deliver_by, o.ship_by, o.first_shipped_at, o.value_minor, o.currency
 		FROM packages p
 		JOIN shipments s ON s.seller_id = p.seller_id AND s.order_id = p.order_id AND s.package_id = p.package_id AND s.seq = p.cur_seq
 		JOIN orders o ON o.seller_id = p.seller_id AND o.order_id = p.order_id
@@ -134,7 +135,7 @@ func (d *DB) Defects(ctx context.Context, sellerID, policy string, from, to time
 		src := ingest.DefectSource{Key: ingest.PackageKey{Seller: sellerID}, ShipFrom: shipFrom}
 		var shipped, uploaded, deliverBy, shipBy, firstShipped int64
 		sh := &src.Shipment
-		if err := r.Scan(append(scanShipment([]any{&src.Key.Order, &src.Key.Package, &src.Outcome, &src.Reasons, &src.Carrier, &src.Detected,
+		if err := r.Scan(append(sqlutil.ScanShipment([]any{&src.Key.Order, &src.Key.Package, &src.Outcome, &src.Reasons, &src.Carrier, &src.Detected,
 			&src.Explanation, &src.Category, &src.Delivered, &src.OnTime, &src.Day}, sh, &shipped, &uploaded),
 			&deliverBy, &shipBy, &firstShipped, &src.Value.Minor, &src.Value.Currency)...); err != nil {
 			return err

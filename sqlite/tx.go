@@ -82,17 +82,7 @@ func (t *Tx) Seller(ctx context.Context, id string) (vtr.Seller, bool, error) {
 		}
 		return s, false, err
 	}
-	return s, true, decodeSeller(&s, pol, sf)
-}
-
-func decodeSeller(s *vtr.Seller, pol, sf string) error {
-	if err := json.Unmarshal([]byte(pol), &s.Policies); err != nil {
-		return fmt.Errorf("seller %s: policies: %w", s.ID, err)
-	}
-	if err := json.Unmarshal([]byte(sf), &s.ShipFrom); err != nil {
-		return fmt.Errorf("seller %s: ship_from: %w", s.ID, err)
-	}
-	return nil
+	return s, true, sqlutil.DecodeSeller(&s, pol, sf)
 }
 
 func (t *Tx) PutSeller(ctx context.Context, s *vtr.Seller) error {
@@ -114,36 +104,12 @@ func (t *Tx) SellerPackages(ctx context.Context, sellerID string) ([]ingest.Pack
 	})
 }
 
-const orderColumns = `seller_id, order_id, policy, purchased_at, category, value_minor, currency, ship_to, ship_by, deliver_by,
-		digital, freight, cancelled_at, cancelled_by_seller, first_shipped_at`
-
-func scanOrder(r interface{ Scan(...any) error }) (ingest.OrderState, error) {
-	var st ingest.OrderState
-	o := &st.Order
-	var purchased, shipBy, deliverBy, cancelled, firstShipped int64
-	var shipTo string
-	var bySeller bool
-	if err := r.Scan(&o.SellerID, &o.ID, &o.Policy, &purchased, &o.Category, &o.Value.Minor, &o.Value.Currency, &shipTo, &shipBy, &deliverBy,
-		&o.Digital, &o.Freight, &cancelled, &bySeller, &firstShipped); err != nil {
-		return st, err
-	}
-	o.PurchasedAt, o.ShipBy, o.DeliverBy = fromUnix(purchased), fromUnix(shipBy), fromUnix(deliverBy)
-	if err := json.Unmarshal([]byte(shipTo), &o.ShipTo); err != nil {
-		return st, fmt.Errorf("order %s/%s: ship_to: %w", o.SellerID, o.ID, err)
-	}
-	if cancelled != 0 {
-		st.Cancellation = &vtr.Cancellation{SellerID: o.SellerID, OrderID: o.ID, CancelledAt: fromUnix(cancelled), BySeller: bySeller}
-	}
-	st.FirstShippedAt = fromUnix(firstShipped)
-	return st, nil
-}
-
 func (t *Tx) Order(ctx context.Context, sellerID, orderID string) (ingest.OrderState, bool, error) {
-	row, err := t.queryRow(ctx, `SELECT `+orderColumns+` FROM orders WHERE seller_id = ? AND order_id = ?`, sellerID, orderID)
+	row, err := t.queryRow(ctx, `SELECT `+sqlutil.OrderColumns+` FROM orders WHERE seller_id = ? AND order_id = ?`, sellerID, orderID)
 	if err != nil {
 		return ingest.OrderState{}, false, err
 	}
-	st, err := scanOrder(row)
+	st, err := sqlutil.ScanOrder(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, false, nil
 	}
@@ -169,7 +135,7 @@ func (t *Tx) PutOrder(ctx context.Context, st *ingest.OrderState) error {
 	if c := st.Cancellation; c != nil {
 		cancelled, bySeller = unix(c.CancelledAt), c.BySeller
 	}
-	return t.exec(ctx, `INSERT INTO orders (`+orderColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	return t.exec(ctx, `INSERT INTO orders (`+sqlutil.OrderColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (seller_id, order_id) DO UPDATE SET policy = excluded.policy, purchased_at = excluded.purchased_at,
 		category = excluded.category, value_minor = excluded.value_minor, currency = excluded.currency, ship_to = excluded.ship_to,
 		ship_by = excluded.ship_by, deliver_by = excluded.deliver_by, digital = excluded.digital, freight = excluded.freight,
@@ -212,20 +178,14 @@ func (t *Tx) TakeOrphans(ctx context.Context, sellerID, orderID string) ([]inges
 	return out, t.exec(ctx, `DELETE FROM orphans WHERE order_id = ?1 AND seller_id IN (?2, '')`, orderID, sellerID)
 }
 
-const shipmentColumns = `carrier, carrier_name, tracking_number, ship_method, ship_from_id, shipped_at, uploaded_at`
-
-func scanShipment(dest []any, s *vtr.Shipment, shipped, uploaded *int64) []any {
-	return append(dest, &s.Carrier, &s.CarrierName, &s.TrackingNumber, &s.ShipMethod, &s.ShipFromID, shipped, uploaded)
-}
-
 func (t *Tx) History(ctx context.Context, k ingest.PackageKey) ([]ingest.ShipmentRow, error) {
 	var out []ingest.ShipmentRow
-	rows, err := t.query(ctx, `SELECT seq, `+shipmentColumns+` FROM shipments WHERE seller_id = ? AND order_id = ? AND package_id = ? ORDER BY seq`,
+	rows, err := t.query(ctx, `SELECT seq, `+sqlutil.ShipmentColumns+` FROM shipments WHERE seller_id = ? AND order_id = ? AND package_id = ? ORDER BY seq`,
 		k.Seller, k.Order, k.Package)
 	return out, each(rows, err, func(r *sql.Rows) error {
 		row := ingest.ShipmentRow{Shipment: vtr.Shipment{SellerID: k.Seller, OrderID: k.Order, PackageID: k.Package}}
 		var shipped, uploaded int64
-		if err := r.Scan(scanShipment([]any{&row.Seq}, &row.Shipment, &shipped, &uploaded)...); err != nil {
+		if err := r.Scan(sqlutil.ScanShipment([]any{&row.Seq}, &row.Shipment, &shipped, &uploaded)...); err != nil {
 			return err
 		}
 		row.Shipment.ShippedAt, row.Shipment.UploadedAt = fromUnix(shipped), fromUnix(uploaded)
@@ -236,14 +196,14 @@ func (t *Tx) History(ctx context.Context, k ingest.PackageKey) ([]ingest.Shipmen
 
 func (t *Tx) AddShipment(ctx context.Context, k ingest.PackageKey, row *ingest.ShipmentRow) error {
 	s := &row.Shipment
-	return t.exec(ctx, `INSERT INTO shipments (seller_id, order_id, package_id, seq, `+shipmentColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	return t.exec(ctx, `INSERT INTO shipments (seller_id, order_id, package_id, seq, `+sqlutil.ShipmentColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		k.Seller, k.Order, k.Package, row.Seq, s.Carrier, s.CarrierName, s.TrackingNumber, s.ShipMethod, s.ShipFromID, unix(s.ShippedAt), unix(s.UploadedAt))
 }
 
 func (t *Tx) Package(ctx context.Context, k ingest.PackageKey) (ingest.Package, bool, error) {
 	p := ingest.Package{Key: k}
 	row, err := t.queryRow(ctx, `SELECT p.tracking_norm, p.cur_seq, p.first_uploaded_at, p.edits, p.policy, p.outcome, p.category, p.carrier, p.ship_from_id,
-		p.day, p.delivered, p.on_time, p.reasons, p.warnings, p.detected, p.explanation, `+prefixed("s.", shipmentColumns)+`
+		p.day, p.delivered, p.on_time, p.reasons, p.warnings, p.detected, p.explanation, `+sqlutil.Prefixed("s.", sqlutil.ShipmentColumns)+`
 		FROM packages p JOIN shipments s ON s.seller_id = p.seller_id AND s.order_id = p.order_id AND s.package_id = p.package_id AND s.seq = p.cur_seq
 		WHERE p.seller_id = ? AND p.order_id = ? AND p.package_id = ?`, k.Seller, k.Order, k.Package)
 	if err != nil {
@@ -252,7 +212,7 @@ func (t *Tx) Package(ctx context.Context, k ingest.PackageKey) (ingest.Package, 
 	var firstUp, shipped, uploaded int64
 	c := &p.Counted
 	sh := &p.Current
-	err = row.Scan(scanShipment([]any{&p.Tracking, &p.CurSeq, &firstUp, &p.Edits, &c.Policy, &c.Outcome, &c.Category, &c.Carrier, &c.ShipFrom,
+	err = row.Scan(sqlutil.ScanShipment([]any{&p.Tracking, &p.CurSeq, &firstUp, &p.Edits, &c.Policy, &c.Outcome, &c.Category, &c.Carrier, &c.ShipFrom,
 		&c.Day, &c.Delivered, &c.OnTime, &c.Reasons, &c.Warnings, &c.Detected, &c.Explanation}, sh, &shipped, &uploaded)...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, false, nil
@@ -260,14 +220,6 @@ func (t *Tx) Package(ctx context.Context, k ingest.PackageKey) (ingest.Package, 
 	sh.SellerID, sh.OrderID, sh.PackageID = k.Seller, k.Order, k.Package
 	sh.ShippedAt, sh.UploadedAt, p.FirstUploadedAt = fromUnix(shipped), fromUnix(uploaded), fromUnix(firstUp)
 	return p, err == nil, err
-}
-
-func prefixed(p, cols string) string {
-	parts := strings.Split(cols, ",")
-	for i, c := range parts {
-		parts[i] = p + strings.TrimSpace(c)
-	}
-	return strings.Join(parts, ", ")
 }
 
 func (t *Tx) PutPackage(ctx context.Context, p *ingest.Package) error {
@@ -323,13 +275,9 @@ func (t *Tx) NumberOrders(ctx context.Context, num string) ([]ingest.NumberOrder
 	})
 }
 
-// eventColumns are the events table's columns, 19 of them.
-const eventColumns = `tracking_norm, event_id, carrier, reported_by, occurred_at, utc_offset, offset_known, code, type_code,
-		description, status, class, class_rule, city, state, postal_code, country, source, source_id`
-
 func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, error) {
 	var q strings.Builder
-	q.WriteString(`INSERT INTO events (` + eventColumns + `) VALUES `)
+	q.WriteString(`INSERT INTO events (` + sqlutil.EventColumns + `) VALUES `)
 	args := make([]any, 0, 19*len(evs))
 	byID := make(map[[2]string]*vtr.Event, len(evs))
 	for i, e := range evs {
@@ -358,22 +306,6 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, err
 	})
 }
 
-const summaryColumns = `events, physical, unknown, first_event_at, first_physical_at, first_physical_id, fp_city, fp_state,
-		fp_postal_code, fp_country, delivered_at, attempted_at, last_status, last_at, last_id, delivered_offset`
-
-// scanSummary reads a summary row after a leading tracking number.
-func scanSummary(row interface{ Scan(...any) error }, num *string, s *vtr.ScanSummary) error {
-	var fe, fp, del, att, last int64
-	var lastStatus string
-	if err := row.Scan(num, &s.Events, &s.Physical, &s.Unknown, &fe, &fp, &s.FirstPhysicalID, &s.FirstPhysicalLocation.City,
-		&s.FirstPhysicalLocation.State, &s.FirstPhysicalLocation.PostalCode, &s.FirstPhysicalLocation.Country, &del, &att, &lastStatus, &last, &s.LastID, &s.DeliveredOffset); err != nil {
-		return err
-	}
-	s.FirstEventAt, s.FirstPhysicalAt, s.DeliveredAt, s.AttemptedAt, s.LastAt = fromUnix(fe), fromUnix(fp), fromUnix(del), fromUnix(att), fromUnix(last)
-	s.LastStatus = vtr.EventStatus(lastStatus)
-	return nil
-}
-
 func (t *Tx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error) {
 	out := make(map[string]vtr.ScanSummary, len(nums))
 	const chunk = 500
@@ -384,11 +316,11 @@ func (t *Tx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanS
 		for i, n := range part {
 			args[i] = n
 		}
-		rows, err := t.query(ctx, `SELECT tracking_norm, `+summaryColumns+` FROM scan_summaries WHERE tracking_norm IN (?`+strings.Repeat(",?", len(part)-1)+`)`, args...)
+		rows, err := t.query(ctx, `SELECT tracking_norm, `+sqlutil.SummaryColumns+` FROM scan_summaries WHERE tracking_norm IN (?`+strings.Repeat(",?", len(part)-1)+`)`, args...)
 		if err := each(rows, err, func(r *sql.Rows) error {
 			var num string
 			var s vtr.ScanSummary
-			if err := scanSummary(r, &num, &s); err != nil {
+			if err := sqlutil.ScanSummary(r, &num, &s); err != nil {
 				return err
 			}
 			out[num] = s
@@ -402,7 +334,7 @@ func (t *Tx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanS
 
 func (t *Tx) PutSummary(ctx context.Context, num string, s *vtr.ScanSummary) error {
 	l := s.FirstPhysicalLocation
-	return t.exec(ctx, `INSERT INTO scan_summaries (tracking_norm, `+summaryColumns+`)
+	return t.exec(ctx, `INSERT INTO scan_summaries (tracking_norm, `+sqlutil.SummaryColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tracking_norm) DO UPDATE SET
 		events = excluded.events, physical = excluded.physical, unknown = excluded.unknown, first_event_at = excluded.first_event_at,
 		first_physical_at = excluded.first_physical_at, first_physical_id = excluded.first_physical_id, fp_city = excluded.fp_city,
@@ -453,87 +385,32 @@ func (t *Tx) AddUnknown(ctx context.Context, u []vtr.UnknownCode) error {
 	return nil
 }
 
+// The Each… reads are the same SQL on every engine (sqlutil).
+
 func (t *Tx) EachEvent(ctx context.Context, fn func(*vtr.Event) error) error {
-	rows, err := t.tx.QueryContext(ctx, `SELECT tracking_norm, event_id, occurred_at, utc_offset, offset_known, status, class, city, state, postal_code, country FROM events`)
-	return each(rows, err, func(r *sql.Rows) error {
-		var e vtr.Event
-		var at int64
-		var status, class string
-		if err := r.Scan(&e.TrackingNumber, &e.ID, &at, &e.OffsetSeconds, &e.OffsetKnown, &status, &class, &e.Location.City, &e.Location.State, &e.Location.PostalCode, &e.Location.Country); err != nil {
-			return err
-		}
-		e.OccurredAt, e.Status, e.Class = fromUnix(at), vtr.EventStatus(status), vtr.EventClass(class)
-		return fn(&e)
-	})
+	return sqlutil.EachEvent(ctx, t.tx, fn)
 }
 
 func (t *Tx) EachSummary(ctx context.Context, fn func(string, *vtr.ScanSummary) error) error {
-	rows, err := t.tx.QueryContext(ctx, `SELECT tracking_norm, `+summaryColumns+` FROM scan_summaries`)
-	return each(rows, err, func(r *sql.Rows) error {
-		var num string
-		var s vtr.ScanSummary
-		if err := scanSummary(r, &num, &s); err != nil {
-			return err
-		}
-		return fn(num, &s)
-	})
+	return sqlutil.EachSummary(ctx, t.tx, fn)
 }
 
 func (t *Tx) EachPackage(ctx context.Context, fn func(ingest.PackageKey) error) error {
-	rows, err := t.tx.QueryContext(ctx, `SELECT seller_id, order_id, package_id FROM packages ORDER BY seller_id, order_id, package_id`)
-	return each(rows, err, func(r *sql.Rows) error {
-		var k ingest.PackageKey
-		if err := r.Scan(&k.Seller, &k.Order, &k.Package); err != nil {
-			return err
-		}
-		return fn(k)
-	})
+	return sqlutil.EachPackage(ctx, t.tx, fn)
 }
 
 func (t *Tx) EachOrder(ctx context.Context, fn func(*ingest.OrderState) error) error {
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+orderColumns+` FROM orders`)
-	return each(rows, err, func(r *sql.Rows) error {
-		st, err := scanOrder(r)
-		if err != nil {
-			return err
-		}
-		return fn(&st)
-	})
+	return sqlutil.EachOrder(ctx, t.tx, fn)
 }
 
 func (t *Tx) EachDaily(ctx context.Context, fn func(*ingest.DailyDelta) error) error {
-	rows, err := t.tx.QueryContext(ctx, `SELECT seller_id, policy, day, category, carrier, ship_from_id, valid, invalid, exempt, delivered, on_time FROM vtr_daily`)
-	return each(rows, err, func(r *sql.Rows) error {
-		var d ingest.DailyDelta
-		k := &d.Key
-		if err := r.Scan(&k.Seller, &k.Policy, &k.Day, &k.Category, &k.Carrier, &k.ShipFrom, &d.Valid, &d.Invalid, &d.Exempt, &d.Delivered, &d.OnTime); err != nil {
-			return err
-		}
-		return fn(&d)
-	})
+	return sqlutil.EachDaily(ctx, t.tx, fn)
 }
 
 func (t *Tx) EachOrderDaily(ctx context.Context, fn func(*ingest.OrderDelta) error) error {
-	rows, err := t.tx.QueryContext(ctx, `SELECT seller_id, policy, kind, day, total, hits FROM order_daily`)
-	return each(rows, err, func(r *sql.Rows) error {
-		var d ingest.OrderDelta
-		k := &d.Key
-		if err := r.Scan(&k.Seller, &k.Policy, &k.Kind, &k.Day, &d.Total, &d.Hits); err != nil {
-			return err
-		}
-		return fn(&d)
-	})
+	return sqlutil.EachOrderDaily(ctx, t.tx, fn)
 }
 
 func (t *Tx) EachOrphan(ctx context.Context, fn func(*ingest.Orphan) error) error {
-	rows, err := t.tx.QueryContext(ctx, `SELECT seller_id, order_id, kind, body FROM orphans ORDER BY seller_id, order_id, seq`)
-	return each(rows, err, func(r *sql.Rows) error {
-		var o ingest.Orphan
-		var body string
-		if err := r.Scan(&o.SellerID, &o.OrderID, &o.Kind, &body); err != nil {
-			return err
-		}
-		o.Body = []byte(body)
-		return fn(&o)
-	})
+	return sqlutil.EachOrphan(ctx, t.tx, fn)
 }

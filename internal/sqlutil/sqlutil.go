@@ -4,6 +4,7 @@
 package sqlutil
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/ingest"
 )
 
 // Unix stores a time as Unix seconds, the zero time as 0.
@@ -83,4 +87,171 @@ func Migrations(fsys fs.FS, dir string) ([]Migration, error) {
 		out = append(out, Migration{Version: v, Name: base, SQL: string(body)})
 	}
 	return out, nil
+}
+
+// DecodeSeller fills a seller's lists from their JSON columns.
+func DecodeSeller(s *vtr.Seller, pol, sf string) error {
+	if err := json.Unmarshal([]byte(pol), &s.Policies); err != nil {
+		return fmt.Errorf("seller %s: policies: %w", s.ID, err)
+	}
+	if err := json.Unmarshal([]byte(sf), &s.ShipFrom); err != nil {
+		return fmt.Errorf("seller %s: ship_from: %w", s.ID, err)
+	}
+	return nil
+}
+
+// OrderColumns are the orders table's columns, in ScanOrder's order.
+const OrderColumns = `seller_id, order_id, policy, purchased_at, category, value_minor, currency, ship_to, ship_by, deliver_by,
+		digital, freight, cancelled_at, cancelled_by_seller, first_shipped_at`
+
+// ScanOrder reads an order row (OrderColumns).
+func ScanOrder(r interface{ Scan(...any) error }) (ingest.OrderState, error) {
+	var st ingest.OrderState
+	o := &st.Order
+	var purchased, shipBy, deliverBy, cancelled, firstShipped int64
+	var shipTo string
+	var bySeller bool
+	if err := r.Scan(&o.SellerID, &o.ID, &o.Policy, &purchased, &o.Category, &o.Value.Minor, &o.Value.Currency, &shipTo, &shipBy, &deliverBy,
+		&o.Digital, &o.Freight, &cancelled, &bySeller, &firstShipped); err != nil {
+		return st, err
+	}
+	o.PurchasedAt, o.ShipBy, o.DeliverBy = FromUnix(purchased), FromUnix(shipBy), FromUnix(deliverBy)
+	if err := json.Unmarshal([]byte(shipTo), &o.ShipTo); err != nil {
+		return st, fmt.Errorf("order %s/%s: ship_to: %w", o.SellerID, o.ID, err)
+	}
+	if cancelled != 0 {
+		st.Cancellation = &vtr.Cancellation{SellerID: o.SellerID, OrderID: o.ID, CancelledAt: FromUnix(cancelled), BySeller: bySeller}
+	}
+	st.FirstShippedAt = FromUnix(firstShipped)
+	return st, nil
+}
+
+// ShipmentColumns are a confirmation's columns, in ScanShipment's order.
+const ShipmentColumns = `carrier, carrier_name, tracking_number, ship_method, ship_from_id, shipped_at, uploaded_at`
+
+// ScanShipment appends to dest the destinations of ShipmentColumns.
+func ScanShipment(dest []any, s *vtr.Shipment, shipped, uploaded *int64) []any {
+	return append(dest, &s.Carrier, &s.CarrierName, &s.TrackingNumber, &s.ShipMethod, &s.ShipFromID, shipped, uploaded)
+}
+
+// Prefixed qualifies every column of a list with a table alias.
+func Prefixed(p, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = p + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// EventColumns are the events table's columns, 19 of them.
+const EventColumns = `tracking_norm, event_id, carrier, reported_by, occurred_at, utc_offset, offset_known, code, type_code,
+		description, status, class, class_rule, city, state, postal_code, country, source, source_id`
+
+// SummaryColumns are a scan summary's columns after its number.
+const SummaryColumns = `events, physical, unknown, first_event_at, first_physical_at, first_physical_id, fp_city, fp_state,
+		fp_postal_code, fp_country, delivered_at, attempted_at, last_status, last_at, last_id, delivered_offset`
+
+// ScanSummary reads a summary row after a leading tracking number.
+func ScanSummary(row interface{ Scan(...any) error }, num *string, s *vtr.ScanSummary) error {
+	var fe, fp, del, att, last int64
+	var lastStatus string
+	if err := row.Scan(num, &s.Events, &s.Physical, &s.Unknown, &fe, &fp, &s.FirstPhysicalID, &s.FirstPhysicalLocation.City,
+		&s.FirstPhysicalLocation.State, &s.FirstPhysicalLocation.PostalCode, &s.FirstPhysicalLocation.Country, &del, &att, &lastStatus, &last, &s.LastID, &s.DeliveredOffset); err != nil {
+		return err
+	}
+	s.FirstEventAt, s.FirstPhysicalAt, s.DeliveredAt, s.AttemptedAt, s.LastAt = FromUnix(fe), FromUnix(fp), FromUnix(del), FromUnix(att), FromUnix(last)
+	s.LastStatus = vtr.EventStatus(lastStatus)
+	return nil
+}
+
+// EachEvent streams the whole table to fn (Verify).
+func EachEvent(ctx context.Context, q *sql.Tx, fn func(*vtr.Event) error) error {
+	rows, err := q.QueryContext(ctx, `SELECT tracking_norm, event_id, occurred_at, utc_offset, offset_known, status, class, city, state, postal_code, country FROM events`)
+	return Each(rows, err, func(r *sql.Rows) error {
+		var e vtr.Event
+		var at int64
+		var status, class string
+		if err := r.Scan(&e.TrackingNumber, &e.ID, &at, &e.OffsetSeconds, &e.OffsetKnown, &status, &class, &e.Location.City, &e.Location.State, &e.Location.PostalCode, &e.Location.Country); err != nil {
+			return err
+		}
+		e.OccurredAt, e.Status, e.Class = FromUnix(at), vtr.EventStatus(status), vtr.EventClass(class)
+		return fn(&e)
+	})
+}
+
+// EachSummary streams the whole table to fn (Verify).
+func EachSummary(ctx context.Context, q *sql.Tx, fn func(string, *vtr.ScanSummary) error) error {
+	rows, err := q.QueryContext(ctx, `SELECT tracking_norm, `+SummaryColumns+` FROM scan_summaries`)
+	return Each(rows, err, func(r *sql.Rows) error {
+		var num string
+		var s vtr.ScanSummary
+		if err := ScanSummary(r, &num, &s); err != nil {
+			return err
+		}
+		return fn(num, &s)
+	})
+}
+
+// EachPackage streams the whole table to fn (Verify).
+func EachPackage(ctx context.Context, q *sql.Tx, fn func(ingest.PackageKey) error) error {
+	rows, err := q.QueryContext(ctx, `SELECT seller_id, order_id, package_id FROM packages ORDER BY seller_id, order_id, package_id`)
+	return Each(rows, err, func(r *sql.Rows) error {
+		var k ingest.PackageKey
+		if err := r.Scan(&k.Seller, &k.Order, &k.Package); err != nil {
+			return err
+		}
+		return fn(k)
+	})
+}
+
+// EachOrder streams the whole table to fn (Verify).
+func EachOrder(ctx context.Context, q *sql.Tx, fn func(*ingest.OrderState) error) error {
+	rows, err := q.QueryContext(ctx, `SELECT `+OrderColumns+` FROM orders`)
+	return Each(rows, err, func(r *sql.Rows) error {
+		st, err := ScanOrder(r)
+		if err != nil {
+			return err
+		}
+		return fn(&st)
+	})
+}
+
+// EachDaily streams the whole table to fn (Verify).
+func EachDaily(ctx context.Context, q *sql.Tx, fn func(*ingest.DailyDelta) error) error {
+	rows, err := q.QueryContext(ctx, `SELECT seller_id, policy, day, category, carrier, ship_from_id, valid, invalid, exempt, delivered, on_time FROM vtr_daily`)
+	return Each(rows, err, func(r *sql.Rows) error {
+		var d ingest.DailyDelta
+		k := &d.Key
+		if err := r.Scan(&k.Seller, &k.Policy, &k.Day, &k.Category, &k.Carrier, &k.ShipFrom, &d.Valid, &d.Invalid, &d.Exempt, &d.Delivered, &d.OnTime); err != nil {
+			return err
+		}
+		return fn(&d)
+	})
+}
+
+// EachOrderDaily streams the whole table to fn (Verify).
+func EachOrderDaily(ctx context.Context, q *sql.Tx, fn func(*ingest.OrderDelta) error) error {
+	rows, err := q.QueryContext(ctx, `SELECT seller_id, policy, kind, day, total, hits FROM order_daily`)
+	return Each(rows, err, func(r *sql.Rows) error {
+		var d ingest.OrderDelta
+		k := &d.Key
+		if err := r.Scan(&k.Seller, &k.Policy, &k.Kind, &k.Day, &d.Total, &d.Hits); err != nil {
+			return err
+		}
+		return fn(&d)
+	})
+}
+
+// EachOrphan streams the whole table to fn (Verify).
+func EachOrphan(ctx context.Context, q *sql.Tx, fn func(*ingest.Orphan) error) error {
+	rows, err := q.QueryContext(ctx, `SELECT seller_id, order_id, kind, body FROM orphans ORDER BY seller_id, order_id, seq`)
+	return Each(rows, err, func(r *sql.Rows) error {
+		var o ingest.Orphan
+		var body string
+		if err := r.Scan(&o.SellerID, &o.OrderID, &o.Kind, &body); err != nil {
+			return err
+		}
+		o.Body = []byte(body)
+		return fn(&o)
+	})
 }
