@@ -30,19 +30,13 @@ const MaxLine = 1 << 20
 // Record is one decoded line (vtr.Record).
 type Record = vtr.Record
 
-// LineError is a line that could not be accepted.
-type LineError struct {
-	Line  int
-	Field string // the JSON field at fault, "" for the line as a whole
-	Msg   string
-}
+// LineError is a line that could not be accepted (vtr.LineError); Field
+// is the JSON field at fault.
+type LineError = vtr.LineError
 
-func (e *LineError) Error() string {
-	if e.Field == "" {
-		return fmt.Sprintf("line %d: %s", e.Line, e.Msg)
-	}
-	return fmt.Sprintf("line %d: %s: %s", e.Line, e.Field, e.Msg)
-}
+// bom is the UTF-8 byte-order mark some editors and spreadsheet exports
+// put at the start of a file; it is not part of the first line.
+var bom = []byte("\xef\xbb\xbf")
 
 // Decoder reads records from NDJSON.
 type Decoder struct {
@@ -60,13 +54,17 @@ func NewDecoder(r io.Reader, now func() time.Time) *Decoder {
 
 // Next returns the next record. A *LineError means that line was bad and
 // decoding can go on; io.EOF ends the stream; any other error is fatal.
-// Blank lines are skipped.
+// Blank lines, and a byte-order mark at the start of the input, are
+// skipped.
 func (d *Decoder) Next() (Record, error) {
 	for {
 		d.line++
 		raw, err := d.readLine()
 		if err != nil {
 			return Record{}, err
+		}
+		if d.line == 1 {
+			raw = bytes.TrimPrefix(raw, bom)
 		}
 		raw = bytes.TrimSpace(raw)
 		if len(raw) == 0 {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -121,6 +122,47 @@ func TestLongLine(t *testing.T) {
 	recs, errs := decodeAll(t, in)
 	if len(recs) != 2 || len(errs) != 1 || errs[0].Line != 2 || !strings.Contains(errs[0].Msg, "longer than") {
 		t.Errorf("recs %d errs %v", len(recs), errs)
+	}
+}
+
+// A byte-order mark at the start of the input is not part of the first
+// line; anywhere else it is data (and the line is broken JSON).
+func TestBOM(t *testing.T) {
+	const s1, s2 = `{"type":"seller","id":"S1"}`, `{"type":"seller","id":"S2"}`
+	tests := []struct {
+		name, in string
+		ids      []string
+		errLines []int
+	}{
+		{"leading", "\ufeff" + s1 + "\n" + s2 + "\n", []string{"S1", "S2"}, nil},
+		{"leading, CRLF", "\ufeff" + s1 + "\r\n" + s2 + "\r\n", []string{"S1", "S2"}, nil},
+		{"alone on the first line", "\ufeff\n" + s1 + "\n", []string{"S1"}, nil},
+		{"only a BOM", "\ufeff", nil, nil},
+		{"on the second line", s1 + "\n\ufeff" + s2 + "\n", []string{"S1"}, []int{2}},
+	}
+	for _, tt := range tests {
+		recs, errs := decodeAll(t, tt.in)
+		var ids []string
+		for _, r := range recs {
+			ids = append(ids, r.Seller.ID)
+		}
+		var lines []int
+		for _, e := range errs {
+			lines = append(lines, e.Line)
+		}
+		if !slices.Equal(ids, tt.ids) || !slices.Equal(lines, tt.errLines) {
+			t.Errorf("%s: got sellers %v, errors on lines %v; want %v, %v", tt.name, ids, lines, tt.ids, tt.errLines)
+		}
+	}
+}
+
+// LineError is the root vtr.LineError, so importers that look for
+// *vtr.LineError see the decoder's bad lines.
+func TestLineErrorIsVTR(t *testing.T) {
+	_, err := NewDecoder(strings.NewReader("not json\n"), now).Next()
+	var le *vtr.LineError
+	if !errors.As(err, &le) || le.Line != 1 || le.Error() != "line 1: "+le.Msg {
+		t.Errorf("got %T %v, want a *vtr.LineError for line 1", err, err)
 	}
 }
 

@@ -1,16 +1,26 @@
 // Command engine is bench/engine's measuring program. Given a native
-// NDJSON workload (from `vtr simulate`), it measures, side by side:
+// NDJSON workload (from `vtr simulate`), it measures one storage engine
+// (-engine sqlite or -engine postgres; bench/engine/run runs it once per
+// engine, each in its own process, and prints the two side by side):
 //
 //  1. import: vtr's import (judging every package and keeping the live
-//     aggregates) against a plain bulk insert of the same rows into SQLite
-//     tables (prepared single-row INSERTs in transactions of the same
-//     size, the rows decoded by the same decoder): events/s and the ratio;
+//     aggregates) against a careful user's bulk load of the same rows
+//     (decoded by the same decoder) into a raw schema of the same columns
+//     with primary keys: on SQLite multi-row INSERT statements (500 rows
+//     a statement, large transactions, vtr's pragmas); on PostgreSQL COPY
+//     into staging tables merged with INSERT … ON CONFLICT (the feed
+//     repeats orders and events, so a plain COPY into keyed tables would
+//     fail): events/s and the ratio;
 //  2. rate: `vtr rate` for the seller with the most packages against the
 //     GROUP BY query a user would write on the raw tables (packages whose
 //     promised date is in the window, valid when their number has a
-//     physical scan): latency and the ratio;
-//  3. report: defect-report rows/s;
+//     physical scan): median latency and the ratio;
+//  3. report: defect-report rows/s through the CSV encoder;
 //  4. peak memory (the process's maximum resident set).
+//
+// With -results FILE it also writes "key<TAB>value" lines for the
+// side-by-side table. PostgreSQL work happens in schemas of its own,
+// dropped at the end; only loopback servers are accepted.
 package main
 
 import (
@@ -22,9 +32,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"sort"
+	"strings"
 	"syscall"
 	"time"
 
@@ -32,19 +44,79 @@ import (
 	"github.com/vtr-project/vtr/ingest"
 	"github.com/vtr-project/vtr/native"
 	"github.com/vtr-project/vtr/report"
-	"github.com/vtr-project/vtr/sqlite"
-	_ "modernc.org/sqlite"
 )
 
+// rawBatch is how many records the baselines load per transaction.
+const rawBatch = 200_000
+
+// errUnreachable marks a PostgreSQL server that could not be reached.
+var errUnreachable = errors.New("unreachable")
+
 func main() {
+	engine := flag.String("engine", "sqlite", "sqlite or postgres")
 	in := flag.String("in", "", "native NDJSON workload")
-	dir := flag.String("dir", os.TempDir(), "where to put the databases")
+	dir := flag.String("dir", os.TempDir(), "where to put the SQLite databases")
+	dsn := flag.String("dsn", envOr("VTR_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL URL (loopback only)")
 	rateRuns := flag.Int("rate-runs", 20, "rate queries to time")
+	results := flag.String("results", "", "write key<TAB>value results here")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the vtr import here")
 	flag.Parse()
-	if err := run(*in, *dir, *rateRuns); err != nil {
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var b bench
+	var err error
+	switch *engine {
+	case "sqlite":
+		b, err = newSQLite(*dir)
+	case "postgres":
+		b, err = newPostgres(ctx, *dsn)
+	default:
+		err = fmt.Errorf("-engine %q: want sqlite or postgres", *engine)
+	}
+	if errors.Is(err, errUnreachable) {
+		fmt.Printf("%s: %v: not measured\n", *engine, err)
+		writeResults(*results, map[string]string{"skipped": "unreachable"})
+		return
+	}
+	if err == nil {
+		res := map[string]string{}
+		err = run(ctx, b, *in, *rateRuns, *cpuprofile, res)
+		if cerr := b.close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = writeResults(*results, res)
+		}
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "engine:", err)
 		os.Exit(1)
 	}
+}
+
+func envOr(k, def string) string {
+	if v := os.Getenv(k); v != "" {
+		return v
+	}
+	return def
+}
+
+// bench is one engine's half of the measurements.
+type bench interface {
+	name() string
+	// bulkLoad is the baseline: the rows a careful user would keep.
+	bulkLoad(ctx context.Context, dec *native.Decoder) (rowCounts, error)
+	// openVTR opens a fresh vtr database: the engine and its handle.
+	openVTR(ctx context.Context) (ingest.Engine, *sql.DB, error)
+	// raw is the baseline's database, for the GROUP BY.
+	raw() *sql.DB
+	// groupBy runs the user's query: categories returned.
+	groupBy(ctx context.Context, seller string, from, to int64) (int, error)
+	// rebind turns ? placeholders into the engine's.
+	rebind(q string) string
+	// close closes the databases and removes what the run created.
+	close() error
 }
 
 func decoder(path string) (*native.Decoder, *os.File, error) {
@@ -56,38 +128,51 @@ func decoder(path string) (*native.Decoder, *os.File, error) {
 	return native.NewDecoder(bufio.NewReaderSize(f, 1<<20), now), f, nil
 }
 
-func run(in, dir string, rateRuns int) error {
-	ctx := context.Background()
-	vtrPath, rawPath := filepath.Join(dir, "bench-vtr.db"), filepath.Join(dir, "bench-raw.db")
-	for _, p := range []string{vtrPath, rawPath} {
-		for _, suffix := range []string{"", "-wal", "-shm"} {
-			os.Remove(p + suffix)
-		}
-	}
+func maxRSS() int64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return ru.Maxrss / 1024 // KiB on Linux
+}
 
-	// 1a. Plain bulk insert.
+func run(ctx context.Context, b bench, in string, rateRuns int, cpuprofile string, res map[string]string) error {
+	put := func(k string, format string, v any) { res[k] = fmt.Sprintf(format, v) }
+	fmt.Printf("== %s\n", b.name())
+
+	// 1a. The careful user's bulk load.
 	dec, f, err := decoder(in)
 	if err != nil {
 		return err
 	}
 	rawStart := time.Now()
-	counts, err := bulkInsert(ctx, rawPath, dec)
+	counts, err := b.bulkLoad(ctx, dec)
 	f.Close()
 	if err != nil {
-		return err
+		return fmt.Errorf("bulk load: %w", err)
 	}
 	rawTime := time.Since(rawStart)
+	rssBaseline := maxRSS()
+	runtime.GC()
 
 	// 1b. vtr import.
-	db, err := sqlite.Open(ctx, vtrPath, sqlite.Options{})
+	eng, db, err := b.openVTR(ctx)
 	if err != nil {
 		return err
 	}
-	store := ingest.New(db, nil)
+	store := ingest.New(eng, nil)
 	defer store.Close()
 	dec, f, err = decoder(in)
 	if err != nil {
 		return err
+	}
+	if cpuprofile != "" {
+		pf, err := os.Create(cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
 	}
 	var rejected int
 	impStart := time.Now()
@@ -97,19 +182,33 @@ func run(in, dir string, rateRuns int) error {
 		}
 		rejected++
 	})
+	impTime := time.Since(impStart)
+	if cpuprofile != "" {
+		pprof.StopCPUProfile()
+	}
 	f.Close()
 	if err != nil {
-		return err
+		return fmt.Errorf("vtr import: %w", err)
 	}
-	impTime := time.Since(impStart)
-	fmt.Printf("workload: %d records: %d orders, %d shipments, %d events (%d rejected)\n", counts.records, counts.orders, counts.shipments, counts.events, rejected)
-	fmt.Printf("import (vtr: judge + live aggregates): %8.1f s  %9.0f events/s  %9.0f records/s\n", impTime.Seconds(), float64(st.Events)/impTime.Seconds(), float64(st.Records)/impTime.Seconds())
-	fmt.Printf("plain bulk insert of the same rows:     %8.1f s  %9.0f events/s  %9.0f records/s\n", rawTime.Seconds(), float64(counts.events)/rawTime.Seconds(), float64(counts.records)/rawTime.Seconds())
+	rssImport := maxRSS()
+	vtrEPS := float64(st.Events) / impTime.Seconds()
+	rawEPS := float64(counts.events) / rawTime.Seconds()
 	ratio := impTime.Seconds() / rawTime.Seconds()
-	fmt.Printf("import / bulk insert: %.2fx  (target ≤ 3x: %s)\n\n", ratio, met(ratio <= 3))
+	fmt.Printf("workload: %d records: %d orders, %d shipments, %d events (%d rejected)\n", counts.records, counts.orders, counts.shipments, counts.events, rejected)
+	fmt.Printf("import (vtr: judge + live aggregates): %8.1f s  %9.0f events/s  %9.0f records/s\n", impTime.Seconds(), vtrEPS, float64(st.Records)/impTime.Seconds())
+	fmt.Printf("bulk load of the same rows (baseline): %8.1f s  %9.0f events/s  %9.0f records/s\n", rawTime.Seconds(), rawEPS, float64(counts.records)/rawTime.Seconds())
+	fmt.Printf("import / bulk load: %.2fx  (target ≥ 20,000 events/s and ≤ 3x: %s)\n\n", ratio, met(vtrEPS >= 20000 && ratio <= 3))
+	put("records", "%d", counts.records)
+	put("events", "%d", counts.events)
+	put("import_vtr_s", "%.1f", impTime.Seconds())
+	put("import_vtr_eps", "%.0f", vtrEPS)
+	put("import_base_s", "%.1f", rawTime.Seconds())
+	put("import_base_eps", "%.0f", rawEPS)
+	put("import_ratio", "%.2f", ratio)
+	put("import_target", "%s", met(vtrEPS >= 20000 && ratio <= 3))
 
 	// 2. Rate for the biggest seller.
-	seller, packages, err := biggestSeller(ctx, db.SQL())
+	seller, packages, err := biggestSeller(ctx, db, b)
 	if err != nil {
 		return err
 	}
@@ -123,60 +222,88 @@ func run(in, dir string, rateRuns int) error {
 		return err
 	}
 	// As of the end of the window holding the most packages.
-	bestDay, err := busiestWindow(ctx, db.SQL(), seller, p.WindowDays)
+	bestDay, err := busiestWindow(ctx, db, b, seller, p.WindowDays)
 	if err != nil {
 		return err
 	}
 	asOf := time.Unix(bestDay*86400, 0).UTC().Add(23 * time.Hour)
 	var rep *vtr.RateReport
-	vtrLat := timeIt(rateRuns, func() error {
+	vtrLat, err := timeIt(rateRuns, func() error {
+		var err error
 		rep, err = store.Rate(ctx, seller, policy, asOf, 7)
 		return err
 	})
 	if err != nil {
-		return err
+		return fmt.Errorf("rate: %w", err)
 	}
 	inWindow := rep.Overall.Valid + rep.Overall.Invalid + rep.Overall.Exempt
-	raw, err := sql.Open("sqlite", "file:"+rawPath)
-	if err != nil {
-		return err
-	}
-	defer raw.Close()
 	first := asOf.AddDate(0, 0, -p.WindowDays+1).Truncate(24 * time.Hour)
 	var rawRows int
 	gbRuns := max(rateRuns/10, 3)
-	gbLat := timeIt(gbRuns, func() error {
+	gbLat, err := timeIt(gbRuns, func() error {
 		var err error
-		rawRows, err = groupBy(ctx, raw, seller, first.Unix(), asOf.Unix())
+		rawRows, err = b.groupBy(ctx, seller, first.Unix(), asOf.Unix())
 		return err
 	})
+	if err != nil {
+		return fmt.Errorf("group by: %w", err)
+	}
+	speedup := float64(gbLat) / float64(vtrLat)
+	rateOK := speedup >= 100 && vtrLat < 10*time.Millisecond
 	fmt.Printf("rate for seller %s: %d packages, %d in the %d-day window\n", seller, packages, inWindow, p.WindowDays)
 	fmt.Printf("  vtr rate (aggregates):        %10.3f ms (median of %d)\n", ms(vtrLat), rateRuns)
 	fmt.Printf("  GROUP BY on the raw tables:   %10.3f ms (median of %d; %d categories)\n", ms(gbLat), gbRuns, rawRows)
-	speedup := float64(gbLat) / float64(vtrLat)
-	fmt.Printf("  speed-up: %.0fx  (target ≥ 100x and < 10 ms: %s)\n\n", speedup, met(speedup >= 100 && vtrLat < 10*time.Millisecond))
+	fmt.Printf("  speed-up: %.0fx  (target ≥ 100x and < 10 ms: %s)\n\n", speedup, met(rateOK))
+	put("packages", "%d", packages)
+	put("in_window", "%d", inWindow)
+	put("rate_vtr_ms", "%.3f", ms(vtrLat))
+	put("rate_groupby_ms", "%.3f", ms(gbLat))
+	put("rate_speedup", "%.0f", speedup)
+	put("rate_target", "%s", met(rateOK))
 
 	// 3. Report.
-	var n int
 	repStart := time.Now()
 	enc, err := report.NewCSV(io.Discard)
 	if err != nil {
 		return err
 	}
-	n, err = store.Defects(ctx, vtr.ReportFilter{SellerID: seller, Policy: policy, AsOf: asOf, ShippedLate: true, DeliveredLate: true}, enc.Write)
+	n, err := store.Defects(ctx, vtr.ReportFilter{SellerID: seller, Policy: policy, AsOf: asOf, ShippedLate: true, DeliveredLate: true}, enc.Write)
 	if err != nil {
-		return err
+		return fmt.Errorf("report: %w", err)
 	}
 	repTime := time.Since(repStart)
-	fmt.Printf("report: %d rows in %.2f s: %.0f rows/s\n", n, repTime.Seconds(), float64(n)/repTime.Seconds())
+	rps := float64(n) / repTime.Seconds()
+	fmt.Printf("report: %d rows in %.2f s: %.0f rows/s  (target ≥ 20,000 rows/s: %s)\n", n, repTime.Seconds(), rps, met(rps >= 20000))
+	put("report_rows", "%d", n)
+	put("report_rps", "%.0f", rps)
+	put("report_target", "%s", met(rps >= 20000))
 
 	// 4. Peak memory.
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	fmt.Printf("peak memory: %d MiB resident (Go heap now %d MiB)\n", ru.Maxrss/1024, ms.HeapAlloc>>20)
+	var mst runtime.MemStats
+	runtime.ReadMemStats(&mst)
+	peak := maxRSS()
+	fmt.Printf("peak memory: %d MiB resident (after the baseline %d MiB, after vtr's import %d MiB; Go heap now %d MiB)  (target ≤ 1024 MiB: %s)\n",
+		peak, rssBaseline, rssImport, mst.HeapAlloc>>20, met(peak <= 1024))
+	put("rss_baseline_mib", "%d", rssBaseline)
+	put("rss_import_mib", "%d", rssImport)
+	put("rss_peak_mib", "%d", peak)
 	return nil
+}
+
+func writeResults(path string, res map[string]string) error {
+	if path == "" {
+		return nil
+	}
+	keys := make([]string, 0, len(res))
+	for k := range res {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var sb strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&sb, "%s\t%s\n", k, res[k])
+	}
+	return os.WriteFile(path, []byte(sb.String()), 0o644)
 }
 
 func met(ok bool) string {
@@ -188,155 +315,27 @@ func met(ok bool) string {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// timeIt runs f n times and returns the median duration.
-func timeIt(n int, f func() error) time.Duration {
+// timeIt runs f n times (at least once) and returns the median duration.
+func timeIt(n int, f func() error) (time.Duration, error) {
+	n = max(n, 1)
 	ds := make([]time.Duration, 0, n)
 	for range n {
 		t := time.Now()
 		if err := f(); err != nil {
-			return -1
+			return 0, err
 		}
 		ds = append(ds, time.Since(t))
 	}
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
-	return ds[len(ds)/2]
+	return ds[len(ds)/2], nil
 }
 
 type rowCounts struct{ records, orders, shipments, events int }
 
-// rawSchema is what a user would create to keep the same rows: the same
-// columns, primary keys to deduplicate, no derived state.
-const rawSchema = `
-CREATE TABLE sellers (seller_id TEXT PRIMARY KEY, name TEXT, ship_from TEXT);
-CREATE TABLE orders (seller_id TEXT, order_id TEXT, policy TEXT, purchased_at INTEGER, category TEXT, value_minor INTEGER, currency TEXT,
-	ship_to TEXT, ship_by INTEGER, deliver_by INTEGER, digital INTEGER, freight INTEGER, PRIMARY KEY (seller_id, order_id));
-CREATE TABLE shipments (order_id TEXT, package_id TEXT, carrier TEXT, carrier_name TEXT, tracking_number TEXT, ship_method TEXT,
-	ship_from_id TEXT, shipped_at INTEGER, uploaded_at INTEGER);
-CREATE TABLE cancellations (order_id TEXT, cancelled_at INTEGER);
-CREATE TABLE events (tracking_norm TEXT, event_id TEXT, carrier TEXT, occurred_at INTEGER, code TEXT, description TEXT, status TEXT,
-	class TEXT, city TEXT, state TEXT, postal_code TEXT, country TEXT, PRIMARY KEY (tracking_norm, event_id)) WITHOUT ROWID;
-`
-
-func bulkInsert(ctx context.Context, path string, dec *native.Decoder) (rowCounts, error) {
-	var c rowCounts
-	// The same connection settings as vtr's store: a fair comparison.
-	db, err := sql.Open("sqlite", sqlite.DSN(path, sqlite.DefaultBusyTimeout))
-	if err != nil {
-		return c, err
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	if _, err := db.ExecContext(ctx, rawSchema); err != nil {
-		return c, err
-	}
-	var tx *sql.Tx
-	var stmts map[string]*sql.Stmt
-	begin := func() error {
-		var err error
-		tx, err = db.BeginTx(ctx, nil)
-		stmts = map[string]*sql.Stmt{}
-		return err
-	}
-	exec := func(q string, args ...any) error {
-		st, ok := stmts[q]
-		if !ok {
-			var err error
-			if st, err = tx.PrepareContext(ctx, q); err != nil {
-				return err
-			}
-			stmts[q] = st
-		}
-		_, err := st.ExecContext(ctx, args...)
-		return err
-	}
-	if err := begin(); err != nil {
-		return c, err
-	}
-	for {
-		rec, err := dec.Next()
-		var le *native.LineError
-		if errors.As(err, &le) {
-			continue
-		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return c, err
-		}
-		c.records++
-		switch {
-		case rec.Seller != nil:
-			err = exec(`INSERT OR REPLACE INTO sellers VALUES (?, ?, ?)`, rec.Seller.ID, rec.Seller.Name, fmt.Sprint(rec.Seller.ShipFrom))
-		case rec.Order != nil:
-			o := rec.Order
-			c.orders++
-			err = exec(`INSERT OR REPLACE INTO orders VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, o.SellerID, o.ID, o.Policy, o.PurchasedAt.Unix(),
-				o.Category, o.Value.Minor, o.Value.Currency, o.ShipTo.Country+" "+o.ShipTo.PostalCode, o.ShipBy.Unix(), o.DeliverBy.Unix(), o.Digital, o.Freight)
-		case rec.Shipment != nil:
-			s := rec.Shipment
-			c.shipments++
-			err = exec(`INSERT INTO shipments VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.OrderID, s.PackageID, s.Carrier, s.CarrierName, s.TrackingNumber,
-				s.ShipMethod, s.ShipFromID, s.ShippedAt.Unix(), s.UploadedAt.Unix())
-		case rec.Cancellation != nil:
-			err = exec(`INSERT INTO cancellations VALUES (?, ?)`, rec.Cancellation.OrderID, rec.Cancellation.CancelledAt.Unix())
-		case rec.Event != nil:
-			e := rec.Event
-			c.events++
-			err = exec(`INSERT OR IGNORE INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.TrackingNumber, e.ID, e.Carrier, e.OccurredAt.Unix(),
-				e.Code, e.Description, string(e.Status), string(e.Class), e.Location.City, e.Location.State, e.Location.PostalCode, e.Location.Country)
-		}
-		if err != nil {
-			return c, err
-		}
-		if c.records%ingest.DefaultBatchSize == 0 {
-			if err := tx.Commit(); err != nil {
-				return c, err
-			}
-			if err := begin(); err != nil {
-				return c, err
-			}
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return c, err
-	}
-	// The indexes the GROUP BY below needs, as a user would add them.
-	_, err = db.ExecContext(ctx, `CREATE INDEX orders_by_deliver ON orders (seller_id, deliver_by); CREATE INDEX shipments_by_order ON shipments (order_id)`)
-	return c, err
-}
-
-// groupBy is the query a user would write on the raw tables: packages of
-// the seller whose promised delivery date is in the window, per category,
-// valid when the number has at least one physical event.
-func groupBy(ctx context.Context, db *sql.DB, seller string, from, to int64) (int, error) {
-	rows, err := db.QueryContext(ctx, `
-		SELECT o.category,
-		       SUM(EXISTS (SELECT 1 FROM events e WHERE e.tracking_norm = UPPER(REPLACE(REPLACE(s.tracking_number, ' ', ''), '-', '')) AND e.class = 'physical')) AS valid,
-		       COUNT(*) AS packages
-		FROM orders o JOIN shipments s ON s.order_id = o.order_id
-		WHERE o.seller_id = ? AND o.deliver_by >= ? AND o.deliver_by <= ? AND o.digital = 0
-		GROUP BY o.category`, seller, from, to)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		var cat string
-		var valid, total int
-		if err := rows.Scan(&cat, &valid, &total); err != nil {
-			return n, err
-		}
-		n++
-	}
-	return n, rows.Err()
-}
-
 // busiestWindow returns the last day of the window of the given length
 // that holds the most of the seller's packages.
-func busiestWindow(ctx context.Context, db *sql.DB, seller string, days int) (int64, error) {
-	rows, err := db.QueryContext(ctx, `SELECT day, COUNT(*) FROM packages WHERE seller_id = ? GROUP BY day ORDER BY day`, seller)
+func busiestWindow(ctx context.Context, db *sql.DB, b bench, seller string, days int) (int64, error) {
+	rows, err := db.QueryContext(ctx, b.rebind(`SELECT day, COUNT(*) FROM packages WHERE seller_id = ? GROUP BY day ORDER BY day`), seller)
 	if err != nil {
 		return 0, err
 	}
@@ -352,8 +351,14 @@ func busiestWindow(ctx context.Context, db *sql.DB, seller string, days int) (in
 		perDay[d] = n
 		lo, hi = min(lo, d), max(hi, d)
 	}
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	if len(perDay) == 0 {
+		return 0, fmt.Errorf("seller %s has no packages", seller)
+	}
 	best, bestN, sum := hi, -1, 0
-	for d := lo; d <= hi; d++ {
+	for d := lo; d <= hi; d++ { // bounded: hi-lo is the workload's span in days
 		sum += perDay[d]
 		if d-int64(days) >= lo {
 			sum -= perDay[d-int64(days)]
@@ -362,12 +367,85 @@ func busiestWindow(ctx context.Context, db *sql.DB, seller string, days int) (in
 			best, bestN = d, sum
 		}
 	}
-	return best, rows.Err()
+	return best, nil
 }
 
-func biggestSeller(ctx context.Context, db *sql.DB) (string, int, error) {
+func biggestSeller(ctx context.Context, db *sql.DB, b bench) (string, int, error) {
 	var s string
 	var n int
 	err := db.QueryRowContext(ctx, `SELECT seller_id, COUNT(*) AS n FROM packages GROUP BY seller_id ORDER BY n DESC LIMIT 1`).Scan(&s, &n)
 	return s, n, err
+}
+
+// rawRow is one decoded record as the raw tables keep it.
+type rawRow struct {
+	table string
+	vals  []any
+}
+
+// rawRows turns a record into the rows a user would keep; the counts
+// are updated.
+func rawRowOf(rec *vtr.Record, c *rowCounts, pgBool bool) rawRow {
+	b := func(v bool) any {
+		if pgBool {
+			return v
+		}
+		if v {
+			return int64(1)
+		}
+		return int64(0)
+	}
+	switch {
+	case rec.Seller != nil:
+		return rawRow{"sellers", []any{rec.Seller.ID, rec.Seller.Name, fmt.Sprint(rec.Seller.ShipFrom)}}
+	case rec.Order != nil:
+		o := rec.Order
+		c.orders++
+		return rawRow{"orders", []any{o.SellerID, o.ID, o.Policy, o.PurchasedAt.Unix(), o.Category, o.Value.Minor, o.Value.Currency,
+			o.ShipTo.Country + " " + o.ShipTo.PostalCode, o.ShipBy.Unix(), o.DeliverBy.Unix(), b(o.Digital), b(o.Freight)}}
+	case rec.Shipment != nil:
+		s := rec.Shipment
+		c.shipments++
+		return rawRow{"shipments", []any{s.OrderID, s.PackageID, s.Carrier, s.CarrierName, s.TrackingNumber, s.ShipMethod, s.ShipFromID,
+			s.ShippedAt.Unix(), s.UploadedAt.Unix()}}
+	case rec.Cancellation != nil:
+		return rawRow{"cancellations", []any{rec.Cancellation.OrderID, rec.Cancellation.CancelledAt.Unix()}}
+	case rec.Event != nil:
+		e := rec.Event
+		c.events++
+		return rawRow{"events", []any{e.TrackingNumber, e.ID, e.Carrier, e.OccurredAt.Unix(), e.Code, e.Description, string(e.Status),
+			string(e.Class), e.Location.City, e.Location.State, e.Location.PostalCode, e.Location.Country}}
+	}
+	return rawRow{}
+}
+
+// eachRaw decodes the workload and hands every raw row to fn, then
+// calls flush every rawBatch records and at the end.
+func eachRaw(dec *native.Decoder, pgBool bool, fn func(rawRow) error, flush func() error) (rowCounts, error) {
+	var c rowCounts
+	for {
+		rec, err := dec.Next()
+		var le *native.LineError
+		if errors.As(err, &le) {
+			continue
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return c, err
+		}
+		c.records++
+		if r := rawRowOf(&rec, &c, pgBool); r.table != "" {
+			if err := fn(r); err != nil {
+				return c, err
+			}
+		}
+		if c.records%rawBatch == 0 {
+			if err := flush(); err != nil {
+				return c, err
+			}
+		}
+	}
+	return c, flush()
 }
