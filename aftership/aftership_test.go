@@ -132,6 +132,13 @@ func TestVerify(t *testing.T) {
 	}.Run(t, aftership.Verify)
 }
 
+// TestStream: a file of saved payloads imports payload by payload; a
+// broken one, or one over the size limit, is one rejected line and the
+// payloads after it are read.
+func TestStream(t *testing.T) {
+	adaptertest.Stream(t, aftership.Parse, "testdata/webhook_usps_docs_variant.json")
+}
+
 // FuzzParse: Parse never panics, and every event it returns is complete:
 // a tracking number, a valid class and status, a time, and the ID of
 // itself.

@@ -8,6 +8,8 @@ package flatfile
 
 import (
 	"bufio"
+	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
@@ -34,28 +36,49 @@ type Row struct {
 // Columns are the template's column names, in its order.
 var Columns = []string{"order-id", "order-item-id", "quantity", "ship-date", "carrier-code", "carrier-name", "tracking-number", "ship-method"}
 
-// LooksLike reports whether the first line of an input is this format's
-// header.
+// MaxLine is the longest line accepted; a longer one is a rejected line,
+// skipped without being held in memory.
+const MaxLine = 1 << 20
+
+// bom is the UTF-8 byte-order mark spreadsheet exports put at the start
+// of a file; it is not part of the header.
+var bom = []byte("\xef\xbb\xbf")
+
+// LooksLike reports whether the first line of an input (or its first
+// bytes) is this format's header, past a byte-order mark.
 func LooksLike(firstLine []byte) bool {
-	return strings.HasPrefix(strings.TrimPrefix(strings.ToLower(string(firstLine)), "\ufeff"), "order-id\t")
+	const h = "order-id\t"
+	b := bytes.TrimPrefix(firstLine, bom)
+	return len(b) >= len(h) && strings.EqualFold(string(b[:len(h)]), h)
 }
 
-// Reader reads rows, streaming.
+// Reader reads rows, streaming: memory does not grow with the file, nor
+// with the length of a line.
 type Reader struct {
-	sc   *bufio.Scanner
+	r    *bufio.Reader
 	line int
 	col  map[string]int
+	long []byte // readLine's buffer for lines longer than r's
 }
 
 // NewReader reads the header and returns a reader for the rows. A missing
 // required column is an error naming it.
 func NewReader(r io.Reader) (*Reader, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	fr := &Reader{sc: sc, col: map[string]int{}}
-	for sc.Scan() {
-		fr.line++
-		h := strings.TrimPrefix(sc.Text(), "\ufeff")
+	fr := &Reader{r: bufio.NewReaderSize(r, 64<<10), col: map[string]int{}}
+	for {
+		raw, err := fr.readLine()
+		if err == io.EOF {
+			return nil, vtr.Errorf(vtr.EINVALID, "the file is empty: a shipping-confirmation file starts with the header %s", strings.Join(Columns, " "))
+		}
+		var le *vtr.LineError
+		if errors.As(err, &le) {
+			return nil, vtr.Errorf(vtr.EINVALID, "%s: the header cannot be that long (a shipping-confirmation file starts with: %s)",
+				le.Error(), strings.Join(Columns, " "))
+		}
+		if err != nil {
+			return nil, err
+		}
+		h := string(raw)
 		if strings.TrimSpace(h) == "" {
 			continue
 		}
@@ -70,17 +93,18 @@ func NewReader(r io.Reader) (*Reader, error) {
 		}
 		return fr, nil
 	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
-	return nil, vtr.Errorf(vtr.EINVALID, "the file is empty: a shipping-confirmation file starts with the header %s", strings.Join(Columns, " "))
 }
 
-// Next returns the next row, or io.EOF. Blank lines are skipped.
+// Next returns the next row, or io.EOF. Blank lines are skipped. A line
+// longer than MaxLine is a *vtr.LineError naming it, and the next call
+// reads on from the line after it; any other error is the reader's.
 func (fr *Reader) Next() (Row, error) {
-	for fr.sc.Scan() {
-		fr.line++
-		text := strings.TrimRight(fr.sc.Text(), "\r")
+	for {
+		raw, err := fr.readLine()
+		if err != nil {
+			return Row{}, err
+		}
+		text := string(raw)
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
@@ -96,10 +120,65 @@ func (fr *Reader) Next() (Row, error) {
 			CarrierCode: strings.TrimSpace(get("carrier-code")), CarrierName: strings.TrimSpace(get("carrier-name")),
 			TrackingNumber: get("tracking-number"), ShipMethod: strings.TrimSpace(get("ship-method"))}, nil
 	}
-	if err := fr.sc.Err(); err != nil {
-		return Row{}, fmt.Errorf("line %d: %w", fr.line+1, err)
+}
+
+// readLine returns the next line without its line ending (and, on the
+// first line, without a byte-order mark), valid until the next call. A
+// line longer than MaxLine is read through to its end, a chunk at a time,
+// and reported as a *vtr.LineError.
+func (fr *Reader) readLine() ([]byte, error) {
+	fr.line++
+	// A line longer than the buffer is gathered in fr.long, kept from one
+	// line to the next, up to MaxLine.
+	long := fr.long[:0]
+	defer func() { fr.long = long[:0] }()
+	for {
+		chunk, err := fr.r.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			if len(long)+len(chunk) > MaxLine {
+				for err == bufio.ErrBufferFull {
+					_, err = fr.r.ReadSlice('\n')
+				}
+				if err != nil && err != io.EOF {
+					return nil, fmt.Errorf("read line %d: %w", fr.line, err)
+				}
+				return nil, &vtr.LineError{Line: fr.line, Msg: fmt.Sprintf("longer than %d bytes", MaxLine)}
+			}
+			long = appendLong(long, chunk)
+			continue
+		}
+		if err != nil && err != io.EOF {
+			return nil, fmt.Errorf("read line %d: %w", fr.line, err)
+		}
+		if err == io.EOF && len(chunk) == 0 && len(long) == 0 {
+			return nil, io.EOF
+		}
+		chunk = bytes.TrimSuffix(chunk, []byte("\n"))
+		if len(long) > 0 {
+			if len(long)+len(chunk) > MaxLine {
+				return nil, &vtr.LineError{Line: fr.line, Msg: fmt.Sprintf("longer than %d bytes", MaxLine)}
+			}
+			long = appendLong(long, chunk)
+			chunk = long
+		}
+		chunk = bytes.TrimSuffix(chunk, []byte("\r"))
+		if fr.line == 1 {
+			chunk = bytes.TrimPrefix(chunk, bom)
+		}
+		return chunk, nil
 	}
-	return Row{}, io.EOF
+}
+
+// appendLong appends chunk to a long line of at most MaxLine bytes,
+// doubling its capacity up to MaxLine, so that gathering one costs at most
+// 2×MaxLine bytes of allocation.
+func appendLong(long, chunk []byte) []byte {
+	if n := len(long) + len(chunk); n > cap(long) {
+		grown := make([]byte, len(long), min(max(2*n, 64<<10), MaxLine))
+		copy(grown, long)
+		long = grown
+	}
+	return append(long, chunk...)
 }
 
 var orderIDPattern = regexp.MustCompile(`^\d{3}-\d{7}-\d{7}$`)

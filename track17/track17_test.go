@@ -114,6 +114,13 @@ func TestVerify(t *testing.T) {
 	}.Run(t, track17.Verify)
 }
 
+// TestStream: a file of saved payloads imports payload by payload; a
+// broken one, or one over the size limit, is one rejected line and the
+// payloads after it are read.
+func TestStream(t *testing.T) {
+	adaptertest.Stream(t, track17.Parse, "testdata/push_ups_variant.json")
+}
+
 // FuzzParse: Parse never panics, and every event it returns is complete:
 // a tracking number, a valid class and status, a time, and the ID of
 // itself.

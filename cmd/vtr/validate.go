@@ -229,6 +229,11 @@ func readBatches(ctx context.Context, r io.Reader, free chan *batch, send func(*
 	}
 	for n := 1; ; n++ {
 		line, err := br.ReadSlice('\n')
+		if n == 1 {
+			// A byte-order mark (from a spreadsheet export, or a Windows
+			// editor) is not part of the first number.
+			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
+		}
 		if err == bufio.ErrBufferFull {
 			buf = append(buf, line...)
 			for err == bufio.ErrBufferFull {

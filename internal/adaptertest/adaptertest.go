@@ -12,6 +12,9 @@ package adaptertest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -20,6 +23,7 @@ import (
 	"time"
 
 	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/internal/adapter"
 	"github.com/vtr-project/vtr/tracking"
 )
 
@@ -267,6 +271,94 @@ func CarrierTable[K comparable](t *testing.T, what string, table map[K]string) {
 	for key, code := range table {
 		if tracking.ByCode(code) == nil {
 			t.Errorf("%s %#v maps to %q, which is not a canonical carrier code", what, key, code)
+		}
+	}
+}
+
+// Stream checks how a file of an adapter's payloads imports through
+// adapter.Stream, built from one sample (a path such as
+// "testdata/x.json", pretty-printed, with events): one payload a line
+// and pretty-printed payloads back to back, each with a broken or
+// rejected payload between two good ones, a payload over
+// adapter.MaxPayload, and a leading byte-order mark. Every bad payload is
+// one *vtr.LineError naming the line it starts on; the good payloads'
+// events all arrive, each with the line of its payload.
+func Stream(t *testing.T, parse ParseFunc, file string) {
+	t.Helper()
+	pretty, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pretty = bytes.TrimSpace(pretty)
+	events, err := parse(pretty)
+	if err != nil || len(events) == 0 {
+		t.Fatalf("%s: %d events, %v; want a sample with events", file, len(events), err)
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, pretty); err != nil {
+		t.Fatal(err)
+	}
+	compact := buf.String()
+	p := string(pretty)
+	pl := strings.Count(p, "\n") + 1 // lines of the pretty sample
+	// A pretty payload with a string cut at the end of a line, and one
+	// with its closing brace lost.
+	cutString := p[:strings.Index(p, "\":")] + "\n" + p[strings.Index(p, "\":")+1:]
+	noClose := strings.TrimSuffix(p, "}")
+	huge := `{"padding":"` + strings.Repeat("x", adapter.MaxPayload) + `",` + compact[1:]
+	type want struct {
+		lines  []int // the line of each good payload, in order
+		reject []int // the line of each rejected payload
+	}
+	tests := []struct {
+		name string
+		in   string
+		want want
+	}{
+		{"one a line, truncated", compact + "\n" + compact[:len(compact)/2] + "\n" + compact + "\n", want{[]int{1, 3}, []int{2}}},
+		{"one a line, not JSON", compact + "\n" + strings.Replace(compact, ":", " ", 1) + "\n" + compact + "\n", want{[]int{1, 3}, []int{2}}},
+		{"one a line, a bracket lost", compact + "\n" + strings.TrimSuffix(compact, "}") + "\n" + compact, want{[]int{1, 3}, []int{2}}},
+		{"one a line, not a payload of this vendor", compact + "\n{\"hello\":1}\n" + compact + "\n", want{[]int{1, 3}, []int{2}}},
+		{"one a line, garbage", compact + "\nhello\n" + compact + "\n", want{[]int{1, 3}, []int{2}}},
+		{"pretty, truncated", p + "\n" + p[:len(p)/2] + "\n" + p + "\n", want{[]int{1, 2*pl + 1 - strings.Count(p[len(p)/2:], "\n")}, []int{pl + 1}}},
+		{"pretty, string cut", p + "\n" + cutString + "\n" + p, want{[]int{1, 2*pl + 2}, []int{pl + 1}}},
+		{"pretty, closing brace lost", p + "\n" + noClose + "\n" + p, want{[]int{1, 2*pl + 1}, []int{pl + 1}}},
+		{"pretty, back to back", p + p + "\n" + p, want{[]int{1, pl, 2 * pl}, nil}},
+		{"over the limit, one a line", compact + "\n" + huge + "\n" + compact, want{[]int{1, 3}, []int{2}}},
+		{"over the limit, pretty", p + "\n" + strings.Replace(p, "{", "{\n  \"padding\": \""+strings.Repeat("x", adapter.MaxPayload)+"\",", 1) + "\n" + p, want{[]int{1, 2*pl + 2}, []int{pl + 1}}},
+		{"byte-order mark", "\ufeff" + p + "\n" + compact + "\n", want{[]int{1, pl + 1}, nil}},
+		{"byte-order mark, one a line", "\ufeff" + compact + "\n" + compact + "\n", want{[]int{1, 2}, nil}},
+	}
+	for _, tt := range tests {
+		s := adapter.NewStream(strings.NewReader(tt.in), parse)
+		var got want
+		var n int // events of the payload in progress
+		for calls := 0; ; calls++ {
+			if calls > len(tt.in) {
+				t.Fatalf("%s: no io.EOF after %d calls", tt.name, calls)
+			}
+			rec, err := s.Next()
+			if err == io.EOF {
+				break
+			}
+			var le *vtr.LineError
+			if errors.As(err, &le) {
+				got.reject = append(got.reject, le.Line)
+				continue
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+			if len(got.lines) == 0 || got.lines[len(got.lines)-1] != rec.Line || n == len(events) {
+				got.lines, n = append(got.lines, rec.Line), 0
+			}
+			if rec.Type != "event" || rec.Event == nil || rec.Event.ID != events[n].ID {
+				t.Fatalf("%s: line %d event %d: got %s %+v, want the sample's event %d", tt.name, rec.Line, n, rec.Type, rec.Event, n)
+			}
+			n++
+		}
+		if fmt.Sprint(got.lines) != fmt.Sprint(tt.want.lines) || fmt.Sprint(got.reject) != fmt.Sprint(tt.want.reject) {
+			t.Errorf("%s: got payloads on lines %v, rejected lines %v; want %v, %v", tt.name, got.lines, got.reject, tt.want.lines, tt.want.reject)
 		}
 	}
 }

@@ -1,0 +1,179 @@
+package flatfile
+
+import (
+	"errors"
+	"io"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/vtr-project/vtr"
+)
+
+const header = "order-id\torder-item-id\tquantity\tship-date\tcarrier-code\tcarrier-name\ttracking-number\tship-method\n"
+
+// readAll reads every row of in: the rows' order IDs and lines, and the
+// lines of the *vtr.LineErrors; any other error fails the test.
+func readAll(t *testing.T, in io.Reader) (ids []string, lines, errLines []int) {
+	t.Helper()
+	fr, err := NewReader(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		row, err := fr.Next()
+		if err == io.EOF {
+			return ids, lines, errLines
+		}
+		var le *vtr.LineError
+		if errors.As(err, &le) {
+			errLines = append(errLines, le.Line)
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, row.OrderID)
+		lines = append(lines, row.Line)
+	}
+}
+
+func row(id string) string {
+	return id + "\t\t1\t2026-10-02\tUPS\t\t1Z96F4R8D313969574\tGround\n"
+}
+
+func TestLooksLike(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want bool
+	}{
+		{header, true},
+		{"ORDER-ID\tship-date\n", true},
+		{"\ufeff" + header, true},
+		{"\ufeffOrder-Id\t", true},
+		{"order-id\t", true},
+		{"order-id", false},
+		{"order-id,ship-date\n", false},
+		{" order-id\t", false},
+		{"\ufeff", false},
+		{"", false},
+		{`{"type":"seller","id":"S1"}`, false},
+		{"\ufeff\ufefforder-id\t", false},
+	} {
+		if got := LooksLike([]byte(tt.in)); got != tt.want {
+			t.Errorf("LooksLike(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// A byte-order mark before the header is not part of its first column,
+// with LF or CRLF line endings.
+func TestBOM(t *testing.T) {
+	for _, in := range []string{
+		"\ufeff" + header + row("111-1234567-1234567") + row("111-1234567-1234568"),
+		strings.ReplaceAll("\ufeff"+header+row("111-1234567-1234567")+row("111-1234567-1234568"), "\n", "\r\n"),
+		"\ufeff\n" + header + row("111-1234567-1234567") + row("111-1234567-1234568"),
+	} {
+		ids, _, errLines := readAll(t, strings.NewReader(in))
+		if len(ids) != 2 || ids[0] != "111-1234567-1234567" || ids[1] != "111-1234567-1234568" || errLines != nil {
+			t.Errorf("%q: got rows %q, errors on lines %v; want the two orders", in, ids, errLines)
+		}
+	}
+	// Past the first line a BOM is data: the header has no order-id column.
+	if _, err := NewReader(strings.NewReader("\n\ufeff" + header)); err == nil || !strings.Contains(err.Error(), `no "order-id" column`) {
+		t.Errorf("BOM on line 2: got %v, want a missing order-id column", err)
+	}
+}
+
+// A line over MaxLine is one rejected line, named, and the lines after it
+// are read; so is a long line the buffer holds in several pieces but that
+// is within the limit.
+func TestLongLine(t *testing.T) {
+	long := "111-1234567-1234569\t" + strings.Repeat("x", MaxLine) + "\n"
+	fits := "111-1234567-1234570\t\t\t2026-10-02\t\t" + strings.Repeat(" ", MaxLine-200) + "\t1Z\n"
+	in := header + row("111-1234567-1234567") + long + "\n" + row("111-1234567-1234568") + fits + long
+	ids, lines, errLines := readAll(t, strings.NewReader(in))
+	wantIDs := []string{"111-1234567-1234567", "111-1234567-1234568", "111-1234567-1234570"}
+	if strings.Join(ids, " ") != strings.Join(wantIDs, " ") || len(lines) != 3 || lines[0] != 2 || lines[1] != 5 || lines[2] != 6 {
+		t.Errorf("got rows %q on lines %v, want %q on lines 2 5 6", ids, lines, wantIDs)
+	}
+	if len(errLines) != 2 || errLines[0] != 3 || errLines[1] != 7 {
+		t.Errorf("got errors on lines %v, want 3 and 7", errLines)
+	}
+	// A long line without a line ending, at the end of the input.
+	_, _, errLines = readAll(t, strings.NewReader(header+strings.TrimSuffix(long, "\n")))
+	if len(errLines) != 1 || errLines[0] != 2 {
+		t.Errorf("long last line: got errors on lines %v, want 2", errLines)
+	}
+	if _, err := NewReader(strings.NewReader(strings.Repeat("order-id\t", MaxLine/8))); err == nil || !strings.Contains(err.Error(), "line 1: longer than") {
+		t.Errorf("long header: got %v", err)
+	}
+}
+
+// The reader reads line by line: a line longer than the limit costs no
+// more memory than the limit (the part past it is never held).
+func TestLongLineMemory(t *testing.T) {
+	const size = 64 << 20
+	r := io.MultiReader(strings.NewReader(header+"111-1234567-1234567\t"), &repeatReader{b: 'x', n: size}, strings.NewReader("\n"+row("111-1234567-1234568")))
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	ids, _, errLines := readAll(t, r)
+	runtime.ReadMemStats(&after)
+	if len(ids) != 1 || len(errLines) != 1 || errLines[0] != 2 {
+		t.Errorf("got rows %q, errors on lines %v; want one row, an error on line 2", ids, errLines)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 3*MaxLine {
+		t.Errorf("allocated %d bytes reading a %d-byte line, want at most %d", got, size, 3*MaxLine)
+	}
+}
+
+// repeatReader reads n copies of b.
+type repeatReader struct {
+	b byte
+	n int
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	if r.n == 0 {
+		return 0, io.EOF
+	}
+	k := min(len(p), r.n)
+	for i := range p[:k] {
+		p[i] = r.b
+	}
+	r.n -= k
+	return k, nil
+}
+
+// FuzzReader: the reader never panics, always ends, and numbers rows and
+// rejected lines in increasing order.
+func FuzzReader(f *testing.F) {
+	f.Add([]byte(header + row("111-1234567-1234567")))
+	f.Add([]byte("\ufeff" + header + "\r\n\t\t\r\n" + row("1")))
+	f.Add([]byte("order-id\tship-date\ttracking-number"))
+	f.Fuzz(func(t *testing.T, in []byte) {
+		fr, err := NewReader(strings.NewReader(string(in)))
+		if err != nil {
+			return
+		}
+		last := 1
+		for range len(in) + 1 {
+			row, err := fr.Next()
+			if err == io.EOF {
+				return
+			}
+			line := row.Line
+			var le *vtr.LineError
+			if errors.As(err, &le) {
+				line = le.Line
+			} else if err != nil {
+				t.Fatalf("error %v is neither a row nor a line error", err)
+			}
+			if line <= last {
+				t.Fatalf("line %d after line %d", line, last)
+			}
+			last = line
+		}
+		t.Fatalf("no io.EOF after %d calls", len(in)+1)
+	})
+}
