@@ -75,33 +75,76 @@ func (s *Store) Close() error { return s.eng.Close() }
 func (s *Store) Import(ctx context.Context, next func() (vtr.Record, error), reject func(error)) (vtr.ImportStats, error) {
 	var total vtr.ImportStats
 	for {
-		if err := ctx.Err(); err != nil {
-			return total, err
-		}
-		tx, err := s.eng.Begin(ctx)
+		// Read the batch first, then write it: the writer lock is held
+		// while records are applied, never while the input is waited for
+		// (a pipe that stalls must not stop the other writers).
+		recs, rejected, done, err := s.collect(ctx, next, reject)
+		total.Rejected += rejected
 		if err != nil {
 			return total, err
 		}
-		b := newBatch(s, tx)
-		done, err := b.read(ctx, next, reject)
-		if err == nil {
-			err = b.finish(ctx)
+		if len(recs) > 0 {
+			st, err := s.write(ctx, recs, reject)
+			if err != nil {
+				return total, err
+			}
+			total.Add(st)
 		}
-		if err == nil {
-			err = ctx.Err() // interrupted: keep only what is committed
-		}
-		if err != nil {
-			tx.Rollback()
-			return total, err
-		}
-		if err := tx.Commit(); err != nil {
-			return total, fmt.Errorf("commit: %w", err)
-		}
-		total.Add(b.st)
 		if done {
 			return total, nil
 		}
 	}
+}
+
+// collect reads up to BatchSize records; done is true at the end of the
+// input. Bad lines are rejected as they are read.
+func (s *Store) collect(ctx context.Context, next func() (vtr.Record, error), reject func(error)) (recs []vtr.Record, rejected int, done bool, err error) {
+	for len(recs) < s.BatchSize {
+		if err := ctx.Err(); err != nil {
+			return nil, rejected, false, err
+		}
+		rec, err := next()
+		if err != nil {
+			var le *vtr.LineError
+			switch {
+			case errors.Is(err, io.EOF):
+				return recs, rejected, true, nil
+			case errors.As(err, &le):
+				rejected++
+				reject(err)
+				continue
+			case ctx.Err() != nil:
+				return nil, rejected, false, ctx.Err() // the reader was stopped by the interruption
+			}
+			return nil, rejected, false, err
+		}
+		recs = append(recs, rec)
+	}
+	return recs, rejected, false, nil
+}
+
+// write applies a batch of records in one transaction and commits it.
+func (s *Store) write(ctx context.Context, recs []vtr.Record, reject func(error)) (vtr.ImportStats, error) {
+	tx, err := s.eng.Begin(ctx)
+	if err != nil {
+		return vtr.ImportStats{}, err
+	}
+	b := newBatch(s, tx)
+	err = b.applyAll(ctx, recs, reject)
+	if err == nil {
+		err = b.finish(ctx)
+	}
+	if err == nil {
+		err = ctx.Err() // interrupted: keep only what is committed
+	}
+	if err != nil {
+		tx.Rollback()
+		return vtr.ImportStats{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return vtr.ImportStats{}, fmt.Errorf("commit: %w", err)
+	}
+	return b.st, nil
 }
 
 // batch is one import transaction and what it has read. Nothing in it
@@ -144,40 +187,24 @@ func newBatch(s *Store, tx Tx) *batch {
 		sharers: map[string]int{}, unknown: map[[3]string]*vtr.UnknownCode{}}
 }
 
-// read applies records until the batch is full (done false) or the input
-// ends (done true).
-func (b *batch) read(ctx context.Context, next func() (vtr.Record, error), reject func(error)) (bool, error) {
-	for n := 0; n < b.s.BatchSize; {
+// applyAll applies the batch's records; one the rules refuse (a
+// *vtr.Error) is rejected with its line.
+func (b *batch) applyAll(ctx context.Context, recs []vtr.Record, reject func(error)) error {
+	for i := range recs {
 		if err := ctx.Err(); err != nil {
-			return false, err
+			return err
 		}
-		rec, err := next()
-		if err != nil {
-			var le *vtr.LineError
-			switch {
-			case errors.Is(err, io.EOF):
-				return true, nil
-			case errors.As(err, &le):
-				b.st.Rejected++
-				reject(err)
-				continue
-			case ctx.Err() != nil:
-				return false, ctx.Err() // the reader was stopped by the interruption
-			}
-			return false, err
-		}
-		n++
 		b.st.Records++
-		if err := b.apply(ctx, &rec); err != nil {
+		if err := b.apply(ctx, &recs[i]); err != nil {
 			var ve *vtr.Error
 			if !errors.As(err, &ve) {
-				return false, err
+				return err
 			}
 			b.st.Rejected++
-			reject(&vtr.LineError{Line: rec.Line, Msg: ve.Message})
+			reject(&vtr.LineError{Line: recs[i].Line, Msg: ve.Message})
 		}
 	}
-	return false, nil
+	return nil
 }
 
 // apply applies one record. Records are copied, never changed: the
