@@ -5,13 +5,13 @@ package storetest
 
 import (
 	"bytes"
-	"errors"
-	"slices"
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
