@@ -324,7 +324,7 @@ func run(ctx context.Context, b bench, in string, rateRuns int, cpuprofile strin
 		vtrPeak = vtrMem["VmHWM"]
 	}
 	fmt.Printf("peak memory of vtr's import, rate and report: %d MiB resident  (target ≤ 1024 MiB: %s)\n", vtrPeak, met(vtrPeak <= 1024))
-	fmt.Printf("  the import alone: %d MiB peak; at its end %d MiB anonymous (Go heap, SQLite page cache) + %d MiB mapped files (SQLite mmap, binary)\n",
+	fmt.Printf("  the import alone: %d MiB peak; at its end %d MiB anonymous (Go heap; on SQLite its page cache too) + %d MiB mapped files (the binary; on SQLite its mmap)\n",
 		impMem["VmHWM"], impMem["RssAnon"], impMem["RssFile"])
 	fmt.Printf("  the whole process, the baseline too: %d MiB peak (after the baseline: %d MiB); Go heap now %d MiB\n", peak, rssBaseline, mst.HeapAlloc>>20)
 	if !reset {
