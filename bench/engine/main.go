@@ -8,9 +8,9 @@
 //     (decoded by the same decoder) into a raw schema of the same columns
 //     with primary keys: on SQLite multi-row INSERT statements (500 rows
 //     a statement, large transactions, vtr's pragmas); on PostgreSQL COPY
-//     into staging tables merged with INSERT … ON CONFLICT (the feed
-//     repeats orders and events, so a plain COPY into keyed tables would
-//     fail): events/s and the ratio;
+//     into staging tables merged with INSERT … ON CONFLICT (a feed may
+//     repeat an order or an event, and a plain COPY into keyed tables
+//     would then fail): events/s and the ratio;
 //  2. rate: `vtr rate` for the seller with the most packages against the
 //     GROUP BY query a user would write on the raw tables (packages whose
 //     promised date is in the window, valid when their number has a
