@@ -241,16 +241,12 @@ func (r *Result) decide() {
 		}
 	}
 	switch {
-	case c.Other:
-		// Typing an integrated carrier's number under "Other" makes it
-		// invalid (marketplace-rules.md §4.2, Walmart CA §12.3).
-		if other >= 0 {
-			r.Reason, r.match = vtr.CarrierUnsupported, other
-			return
-		}
-		r.Valid = true
-	case !hasFormat[c]:
-		// A carrier with no public format cannot be checked; say so.
+	case c.Other || !hasFormat[c]:
+		// A carrier with no public format, or free text under "Other",
+		// cannot be checked; say so, and what the number looks like.
+		// Whether a marketplace accepts an integrated carrier's number
+		// typed as Other depends on its policy and the origin: that rule
+		// is engine.AcceptCarrier's, not a fact about the number.
 		r.Valid = true
 		if other >= 0 {
 			r.match = other
@@ -329,15 +325,6 @@ func (r *Result) AppendMessage(dst []byte) []byte {
 		dst = append(dst, " does not match the expected format for the carrier; it matches "...)
 		dst = appendCarrierService(dst, m.Carrier, m.Format)
 		return append(dst, '.')
-	case vtr.CarrierUnsupported:
-		m := r.Match()
-		dst = append(dst, "The tracking ID "...)
-		dst = append(dst, b...)
-		dst = append(dst, " was entered as Other but is a "...)
-		dst = appendCarrierService(dst, m.Carrier, m.Format)
-		dst = append(dst, " number: choose "...)
-		dst = append(dst, m.Carrier.Code...)
-		return append(dst, " from the carrier list (an integrated carrier typed as Other counts as invalid)."...)
 	}
 	// Valid.
 	if !r.Verified {

@@ -149,8 +149,9 @@ func TestMismatch(t *testing.T) {
 		{"9434611206217011894085", "Newgistics", "", "Newgistics", ""},
 		{"420113859374869903508141282867", "DHL eCommerce", "", "DHL eCommerce", ""},
 		{"LX16641251", "OnTrac", "", "OnTrac", ""},
-		// An integrated carrier typed as Other.
-		{"1Z96F4R8D313969574", "Other", vtr.CarrierUnsupported, "UPS", "choose UPS from the carrier list"},
+		// Free text under Other: accepted unverified, with what the number
+		// looks like (whether a policy accepts it is engine.AcceptCarrier's).
+		{"1Z96F4R8D313969574", "Other", "", "UPS", "a free-text carrier; vtr cannot check the number's format (it has the form of UPS"},
 		// A carrier with no published format: accepted, unverified.
 		{"SFC123456789", "SFC", "", "", "publishes no tracking-number format"},
 		// Chinese carrier names resolve.

@@ -48,6 +48,9 @@ func (m *Main) validate(ctx context.Context, args []string) error {
 			fmt.Fprintf(m.Stderr, "vtr: note: %q is read as %s, but Amazon rejects carrier names typed in Chinese; upload the code %q\n",
 				*carrier, claimed.Code, claimed.Code)
 		}
+		if claimed.Other {
+			fmt.Fprintln(m.Stderr, "vtr: note: under Other a number is checked for its form only; whether a marketplace accepts it (an integrated carrier typed as Other is a defect) depends on the policy and origin: vtr check --policy P --origin CC answers that")
+		}
 	}
 
 	out := bufio.NewWriterSize(m.Stdout, 64<<10)
