@@ -1,6 +1,7 @@
 package flatfile
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -122,10 +123,18 @@ func (c *Checker) CheckAll(r io.Reader, emit func(Finding) error) (CheckSummary,
 		if err == io.EOF {
 			return s, nil
 		}
-		if err != nil {
+		var le *vtr.LineError
+		var f Finding
+		switch {
+		case errors.As(err, &le):
+			// A line the reader cannot take (longer than MaxLine) is a
+			// line Amazon would reject too; the lines after it are checked.
+			f = Finding{Line: le.Line, Field: le.Field, Rejected: true, Message: le.Msg + "."}
+		case err != nil:
 			return s, err
+		default:
+			f = c.Check(row)
 		}
-		f := c.Check(row)
 		s.Lines++
 		switch {
 		case f.Rejected:

@@ -93,3 +93,20 @@ func FuzzCheck(f *testing.F) {
 		})
 	})
 }
+
+// A line too long to read is one rejected finding; the lines after it
+// are still checked.
+func TestCheckAllLongLine(t *testing.T) {
+	in := "order-id\tship-date\tcarrier-code\ttracking-number\n" +
+		"111-1234567-1234567\t2026-10-03\tUPS\t1Z96F4R8D313969574\n" +
+		"111-1234567-1234568\t2026-10-03\tUPS\t" + strings.Repeat("9", MaxLine+10) + "\n" +
+		"111-1234567-1234569\t2026-10-03\tUPS\t1Z96F4R8D313969574\n"
+	var got []Finding
+	sum, err := NewChecker(policy(t, "amazon-us"), "").CheckAll(strings.NewReader(in), func(f Finding) error { got = append(got, f); return nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Lines != 3 || sum.Rejected != 1 || len(got) != 3 || !got[1].Rejected || got[1].Line != 3 || got[2].Line != 4 {
+		t.Fatalf("summary %+v, findings %+v", sum, got)
+	}
+}
