@@ -129,6 +129,7 @@ func (e *Encoder) WriteOrder(o *vtr.Order) error {
 // WriteShipment writes a shipment record.
 func (e *Encoder) WriteShipment(s *vtr.Shipment) error {
 	b := append(e.buf[:0], `{"type":"shipment"`...)
+	b = optStr(b, "seller_id", s.SellerID)
 	b = str(b, "order_id", s.OrderID)
 	b = str(b, "package_id", s.PackageID)
 	b = str(b, "carrier", s.Carrier)
@@ -144,6 +145,7 @@ func (e *Encoder) WriteShipment(s *vtr.Shipment) error {
 // WriteCancellation writes a cancellation record.
 func (e *Encoder) WriteCancellation(c *vtr.Cancellation) error {
 	b := append(e.buf[:0], `{"type":"cancellation"`...)
+	b = optStr(b, "seller_id", c.SellerID)
 	b = str(b, "order_id", c.OrderID)
 	b = tm(b, "cancelled_at", c.CancelledAt)
 	if !c.BySeller {

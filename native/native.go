@@ -329,7 +329,7 @@ func (l *line) shipment(n int, now func() time.Time) (*vtr.Shipment, error) {
 	if err := required(n, "order_id", l.OrderID); err != nil {
 		return nil, err
 	}
-	s := &vtr.Shipment{OrderID: l.OrderID, PackageID: l.PackageID, Carrier: l.Carrier, CarrierName: l.CarrierName,
+	s := &vtr.Shipment{SellerID: l.SellerID, OrderID: l.OrderID, PackageID: l.PackageID, Carrier: l.Carrier, CarrierName: l.CarrierName,
 		TrackingNumber: l.TrackingNumber, ShipMethod: l.ShipMethod, ShipFromID: l.ShipFromID}
 	if s.PackageID == "" {
 		s.PackageID = "1"
@@ -358,7 +358,7 @@ func (l *line) cancellation(n int) (*vtr.Cancellation, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &vtr.Cancellation{OrderID: l.OrderID, CancelledAt: t, BySeller: true}
+	c := &vtr.Cancellation{SellerID: l.SellerID, OrderID: l.OrderID, CancelledAt: t, BySeller: true}
 	if l.BySeller != nil {
 		c.BySeller = *l.BySeller
 	}

@@ -178,8 +178,9 @@ func TestRoundTrip(t *testing.T) {
 	enc.WriteEvent(e)
 	enc.WriteOrder(o)
 	enc.WriteSeller(&vtr.Seller{ID: "S1", Policies: []string{"amazon-us"}, ShipFrom: []vtr.ShipFrom{{ID: "W", Country: "US"}}})
-	enc.WriteShipment(&vtr.Shipment{OrderID: o.ID, PackageID: "1", Carrier: "UPS", TrackingNumber: e.TrackingNumber, ShippedAt: now(), UploadedAt: now()})
-	enc.WriteCancellation(&vtr.Cancellation{OrderID: o.ID, CancelledAt: now(), BySeller: false})
+	sh := &vtr.Shipment{SellerID: "S1", OrderID: o.ID, PackageID: "1", Carrier: "UPS", TrackingNumber: e.TrackingNumber, ShippedAt: now(), UploadedAt: now()}
+	enc.WriteShipment(sh)
+	enc.WriteCancellation(&vtr.Cancellation{SellerID: "S1", OrderID: o.ID, CancelledAt: now(), BySeller: false})
 	enc.Flush()
 	recs, errs := decodeAll(t, buf.String())
 	if len(errs) > 0 || len(recs) != 5 {
@@ -194,8 +195,11 @@ func TestRoundTrip(t *testing.T) {
 	if *recs[1].Order != *o {
 		t.Errorf("order round trip:\n got %+v\nwant %+v", *recs[1].Order, *o)
 	}
-	if c := recs[4].Cancellation; c.BySeller {
-		t.Errorf("cancellation by_seller false lost")
+	if *recs[3].Shipment != *sh {
+		t.Errorf("shipment round trip:\n got %+v\nwant %+v", *recs[3].Shipment, *sh)
+	}
+	if c := recs[4].Cancellation; c.BySeller || c.SellerID != "S1" {
+		t.Errorf("cancellation round trip: %+v, want by_seller false and seller_id S1", *c)
 	}
 }
 

@@ -276,3 +276,27 @@ func TestImportInterrupted(t *testing.T) {
 		t.Errorf("verify after the interruption: exit %d %q", code, stderr)
 	}
 }
+
+// Two sellers with the same order ID: NDJSON shipments name their seller
+// with seller_id; one that does not is rejected, naming the field.
+func TestSameOrderIDNDJSON(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "vtr.db")
+	in := `{"type":"seller","id":"A","policies":["walmart-us"]}
+{"type":"seller","id":"B","policies":["walmart-us"]}
+{"type":"order","id":"1001","seller_id":"A","policy":"walmart-us","purchased_at":"2026-10-01T10:00:00Z","category":"Books","value":"20.00","currency":"USD","ship_by":"2026-10-02T23:59:59Z","deliver_by":"2026-10-06T23:59:59Z"}
+{"type":"order","id":"1001","seller_id":"B","policy":"walmart-us","purchased_at":"2026-10-01T10:00:00Z","category":"Books","value":"20.00","currency":"USD","ship_by":"2026-10-02T23:59:59Z","deliver_by":"2026-10-06T23:59:59Z"}
+{"type":"shipment","seller_id":"A","order_id":"1001","carrier":"UPS","tracking_number":"1Z96F4R8D313969574","shipped_at":"2026-10-02T15:00:00Z"}
+{"type":"shipment","seller_id":"B","order_id":"1001","carrier":"USPS","tracking_number":"1Z999AA10123456784","shipped_at":"2026-10-02T15:00:00Z"}
+{"type":"shipment","order_id":"1001","carrier":"UPS","tracking_number":"1Z96F4R8D313969574","shipped_at":"2026-10-02T15:00:00Z"}
+{"type":"cancellation","seller_id":"B","order_id":"1001","cancelled_at":"2026-10-01T12:00:00Z"}
+`
+	_, stderr, code := runVTR(t, in, "import", "--db", db, "-")
+	if code != 1 || !strings.Contains(stderr, "line 7: seller_id: order 1001 exists for 2 sellers") || !strings.Contains(stderr, "1 lines rejected") {
+		t.Fatalf("import: exit %d %q", code, stderr)
+	}
+	a, _, _ := runVTR(t, "", "rate", "--db", db, "--seller", "A", "--as-of", "2026-10-20", "--json")
+	b, _, _ := runVTR(t, "", "rate", "--db", db, "--seller", "B", "--as-of", "2026-10-20", "--json")
+	if !strings.Contains(a, `"overall":{"valid":0,"invalid":1`) || !strings.Contains(b, `"exempt":1`) {
+		t.Errorf("A (label only, invalid): %s\nB (cancelled, exempt): %s", a, b)
+	}
+}
