@@ -69,7 +69,7 @@ type WhatIf struct {
 	Message         string   `json:"message"`
 }
 
-// RateReport is the answer of `vtr rate` and GET /v1/sellers/{id}/rate.
+// RateReport is the answer of `vtr rate` (and of the HTTP API to come).
 type RateReport struct {
 	SellerID   string         `json:"seller_id"`
 	Policy     string         `json:"policy"`

@@ -1,5 +1,5 @@
 // Package report encodes the defect report's typed rows in the
-// marketplaces' layout. The CLI and the API share the encoders.
+// marketplaces' layout, for the CLI and (next) the HTTP API.
 package report
 
 import (

@@ -6,7 +6,7 @@ import (
 )
 
 // AppendJSON appends the result as one JSON object, the stable wire form
-// shared by `vtr validate --json` and the HTTP API:
+// of `vtr validate --json` (and of the HTTP API to come):
 //
 //	{"input","normalized","valid","verified","carrier","service","detail",
 //	 "candidates":[{"carrier","service","check_digit","partner"}],

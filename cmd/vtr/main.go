@@ -1,6 +1,8 @@
 // Command vtr is the Valid Tracking Rate engine: it validates tracking
-// numbers before they are uploaded and (in later subcommands) imports
-// shipments and carrier events, judges packages and serves the API.
+// numbers before they are uploaded, pre-flights flat files, imports
+// shipments and carrier events, judges packages, and reports rates and
+// defects from SQLite or PostgreSQL. Main is wiring only: one file per
+// subcommand.
 package main
 
 import (
