@@ -130,7 +130,10 @@ func (s *Store) write(ctx context.Context, recs []vtr.Record, reject func(error)
 		return vtr.ImportStats{}, err
 	}
 	b := newBatch(s, tx)
-	err = b.applyAll(ctx, recs, reject)
+	err = b.prefetch(ctx, recs)
+	if err == nil {
+		err = b.applyAll(ctx, recs, reject)
+	}
 	if err == nil {
 		err = b.finish(ctx)
 	}
@@ -155,6 +158,23 @@ type batch struct {
 	st        vtr.ImportStats
 	sellers   map[string]*vtr.Seller
 	orders    map[orderKey]*orderEntry // nil entry: known absent
+	// The packages of every order in orders (their state, history and
+	// IDs by order), loaded with it and kept current by the batch.
+	pkgs      map[PackageKey]*Package
+	hist      map[PackageKey][]ShipmentRow
+	orderPkgs map[orderKey][]string
+	// orderSellers lists, for the order IDs loaded, the sellers with
+	// an order of that ID, orders of this batch included.
+	orderSellers map[string][]string
+	// orphans holds the parked records of the order IDs in
+	// orphansLoaded, those parked in this batch included.
+	orphans       map[orderKey]*orphanGroup
+	orphansLoaded map[string]bool
+	// Writes buffered until finish.
+	newShipments []ShipmentRow
+	pkgDirty     map[PackageKey]bool
+	// numOrders caches NumberOrders once the batch's writes are flushed.
+	numOrders map[string][]NumberOrder
 	summaries map[string]*summaryEntry
 	dirtyPkgs map[PackageKey]bool
 	dirtyNums map[string]bool
@@ -173,7 +193,16 @@ type orderEntry struct {
 	st      OrderState
 	before  []engine.OrderCount // contributions before this batch changed it
 	touched bool
-	dirty   bool // changed after PutOrder: written again at finish
+	dirty   bool // changed: written at finish
+}
+
+// orphanGroup is the records parked for one seller ("" for none named)
+// and order ID, oldest first: the first stored ones were read from
+// storage, the rest parked by this batch.
+type orphanGroup struct {
+	rows     []Orphan
+	stored   int  // rows[:stored] are in storage
+	deleteDB bool // the group's stored rows were taken
 }
 
 type summaryEntry struct {
@@ -184,7 +213,162 @@ type summaryEntry struct {
 func newBatch(s *Store, tx Tx) *batch {
 	return &batch{s: s, tx: tx, sellers: map[string]*vtr.Seller{}, orders: map[orderKey]*orderEntry{},
 		summaries: map[string]*summaryEntry{}, dirtyPkgs: map[PackageKey]bool{}, dirtyNums: map[string]bool{},
-		sharers: map[string]int{}, unknown: map[[3]string]*vtr.UnknownCode{}}
+		sharers: map[string]int{}, unknown: map[[3]string]*vtr.UnknownCode{},
+		pkgs: map[PackageKey]*Package{}, hist: map[PackageKey][]ShipmentRow{}, orderPkgs: map[orderKey][]string{},
+		orderSellers: map[string][]string{}, orphans: map[orderKey]*orphanGroup{}, orphansLoaded: map[string]bool{},
+		pkgDirty: map[PackageKey]bool{}, numOrders: map[string][]NumberOrder{}}
+}
+
+// prefetch reads in a few statements what the batch's records refer to:
+// the sellers of order IDs named without a seller, the orders named with
+// their packages and histories, and the records parked for those order
+// IDs. Records are then applied from memory; what a record changes is
+// seen by the records after it.
+func (b *batch) prefetch(ctx context.Context, recs []vtr.Record) error {
+	var ids, noSeller []string
+	var refs []orderKey
+	seen := map[string]bool{}
+	addID := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for i := range recs {
+		r := &recs[i]
+		var seller, order string
+		switch {
+		case r.Order != nil:
+			seller, order = r.Order.SellerID, r.Order.ID
+			noSeller = append(noSeller, order) // a new order joins its ID's sellers
+		case r.Shipment != nil:
+			seller, order = r.Shipment.SellerID, r.Shipment.OrderID
+		case r.Cancellation != nil:
+			seller, order = r.Cancellation.SellerID, r.Cancellation.OrderID
+		default:
+			continue
+		}
+		addID(order)
+		if seller == "" {
+			noSeller = append(noSeller, order)
+		} else {
+			refs = append(refs, orderKey{seller, order})
+		}
+	}
+	if err := b.loadOrderSellers(ctx, noSeller); err != nil {
+		return err
+	}
+	for _, id := range noSeller {
+		for _, s := range b.orderSellers[id] {
+			refs = append(refs, orderKey{s, id})
+		}
+	}
+	if err := b.loadOrders(ctx, refs); err != nil {
+		return err
+	}
+	return b.loadOrphans(ctx, ids)
+}
+
+// loadOrderSellers reads the sellers of order IDs not loaded yet.
+func (b *batch) loadOrderSellers(ctx context.Context, ids []string) error {
+	var need []string
+	for _, id := range ids {
+		if _, ok := b.orderSellers[id]; !ok {
+			b.orderSellers[id] = nil
+			need = append(need, id)
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	got, err := b.tx.OrderSellers(ctx, need)
+	if err != nil {
+		return err
+	}
+	for id, ss := range got {
+		b.orderSellers[id] = ss
+	}
+	return nil
+}
+
+// loadOrders reads the orders not loaded yet, with their packages and
+// the packages' histories.
+func (b *batch) loadOrders(ctx context.Context, keys []orderKey) error {
+	var refs []OrderRef
+	for _, k := range keys {
+		if _, ok := b.orders[k]; !ok {
+			b.orders[k] = nil // absent unless read below
+			refs = append(refs, OrderRef{k.seller, k.order})
+		}
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	sts, err := b.tx.Orders(ctx, refs)
+	if err != nil {
+		return err
+	}
+	for _, st := range sts {
+		b.orders[orderKey{st.Order.SellerID, st.Order.ID}] = &orderEntry{st: st}
+	}
+	rows, err := b.tx.Histories(ctx, refs)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		k := PackageKey{r.Shipment.SellerID, r.Shipment.OrderID, r.Shipment.PackageID}
+		b.hist[k] = append(b.hist[k], r)
+	}
+	pkgs, err := b.tx.OrderPackages(ctx, refs)
+	if err != nil {
+		return err
+	}
+	for i := range pkgs {
+		p := &pkgs[i]
+		for _, h := range b.hist[p.Key] {
+			if h.Seq == p.CurSeq {
+				p.Current = h.Shipment
+			}
+		}
+		b.pkgs[p.Key] = p
+		ok := orderKey{p.Key.Seller, p.Key.Order}
+		b.orderPkgs[ok] = append(b.orderPkgs[ok], p.Key.Package)
+	}
+	return nil
+}
+
+// loadOrphans reads the records parked for order IDs not loaded yet.
+func (b *batch) loadOrphans(ctx context.Context, ids []string) error {
+	var need []string
+	for _, id := range ids {
+		if !b.orphansLoaded[id] {
+			b.orphansLoaded[id] = true
+			need = append(need, id)
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	list, err := b.tx.Orphans(ctx, need)
+	if err != nil {
+		return err
+	}
+	for _, o := range list {
+		g := b.orphanGroup(o.SellerID, o.OrderID)
+		g.rows = append(g.rows, o)
+		g.stored++
+	}
+	return nil
+}
+
+func (b *batch) orphanGroup(seller, order string) *orphanGroup {
+	k := orderKey{seller, order}
+	g := b.orphans[k]
+	if g == nil {
+		g = &orphanGroup{}
+		b.orphans[k] = g
+	}
+	return g
 }
 
 // applyAll applies the batch's records; one the rules refuse (a
@@ -264,6 +448,11 @@ func (b *batch) putSeller(ctx context.Context, s *vtr.Seller) error {
 	for _, k := range keys {
 		b.dirtyPkgs[k] = true
 	}
+	for k := range b.pkgs { // new packages are not written yet
+		if k.Seller == s.ID {
+			b.dirtyPkgs[k] = true
+		}
+	}
 	return nil
 }
 
@@ -290,16 +479,10 @@ func (b *batch) order(ctx context.Context, seller, id string) (*orderEntry, erro
 	if e, ok := b.orders[k]; ok {
 		return e, nil
 	}
-	st, ok, err := b.tx.Order(ctx, seller, id)
-	if err != nil {
+	if err := b.loadOrders(ctx, []orderKey{k}); err != nil {
 		return nil, err
 	}
-	var e *orderEntry
-	if ok {
-		e = &orderEntry{st: st}
-	}
-	b.orders[k] = e
-	return e, nil
+	return b.orders[k], nil
 }
 
 // touch records an order's aggregate contribution before the batch
@@ -325,10 +508,10 @@ func (b *batch) resolveSeller(ctx context.Context, sellerID, orderID string) (st
 	if sellerID != "" {
 		return sellerID, nil
 	}
-	sellers, err := b.tx.OrderSellers(ctx, orderID)
-	if err != nil {
+	if err := b.loadOrderSellers(ctx, []string{orderID}); err != nil {
 		return "", err
 	}
+	sellers := b.orderSellers[orderID]
 	switch len(sellers) {
 	case 0:
 		return "", nil
@@ -350,6 +533,12 @@ func (b *batch) putOrder(ctx context.Context, o *vtr.Order) error {
 	if !existed {
 		e = &orderEntry{}
 		b.orders[orderKey{o.SellerID, o.ID}] = e
+		if err := b.loadOrderSellers(ctx, []string{o.ID}); err != nil {
+			return err
+		}
+		ss := b.orderSellers[o.ID]
+		i, _ := slices.BinarySearch(ss, o.SellerID)
+		b.orderSellers[o.ID] = slices.Insert(ss, i, o.SellerID)
 	}
 	b.touch(e, existed)
 	category := o.Category
@@ -358,10 +547,7 @@ func (b *batch) putOrder(ctx context.Context, o *vtr.Order) error {
 	}
 	e.st.Order = *o
 	e.st.Order.Category = category
-	if err := b.tx.PutOrder(ctx, &e.st); err != nil {
-		return fmt.Errorf("put order: %w", err)
-	}
-	e.dirty = false
+	e.dirty = true
 	if !existed {
 		// A new order has no packages yet: records that waited for it
 		// are applied now.
@@ -374,13 +560,13 @@ func (b *batch) putOrder(ctx context.Context, o *vtr.Order) error {
 // packages sharing their numbers (destination, purchase time and
 // cancellation change which order of a shared label is the reuse).
 func (b *batch) markOrder(ctx context.Context, seller, order string) error {
-	refs, err := b.tx.OrderPackages(ctx, seller, order)
-	if err != nil {
-		return err
+	if _, err := b.order(ctx, seller, order); err != nil {
+		return err // loads its packages
 	}
-	for _, r := range refs {
-		b.dirtyPkgs[r.Key] = true
-		b.markNumber(r.Tracking)
+	for _, id := range b.orderPkgs[orderKey{seller, order}] {
+		k := PackageKey{seller, order, id}
+		b.dirtyPkgs[k] = true
+		b.markNumber(b.pkgs[k].Tracking)
 	}
 	return nil
 }
@@ -398,11 +584,42 @@ func (b *batch) park(ctx context.Context, sellerID, orderID, kind string, v any)
 	if err != nil {
 		return err
 	}
-	return b.tx.Park(ctx, &Orphan{SellerID: sellerID, OrderID: orderID, Kind: kind, Body: body})
+	if err := b.loadOrphans(ctx, []string{orderID}); err != nil {
+		return err
+	}
+	g := b.orphanGroup(sellerID, orderID)
+	var seq int64
+	if n := len(g.rows); n > 0 {
+		seq = g.rows[n-1].Seq
+	}
+	g.rows = append(g.rows, Orphan{SellerID: sellerID, OrderID: orderID, Seq: seq + 1, Kind: kind, Body: body})
+	return nil
+}
+
+// takeOrphans removes and returns, oldest first, the records parked for
+// an order of this seller, then those for its order ID with no seller
+// named.
+func (b *batch) takeOrphans(ctx context.Context, seller, order string) ([]Orphan, error) {
+	if err := b.loadOrphans(ctx, []string{order}); err != nil {
+		return nil, err
+	}
+	var out []Orphan
+	for _, s := range []string{seller, ""} {
+		g := b.orphans[orderKey{s, order}]
+		if g == nil || len(g.rows) == 0 {
+			continue
+		}
+		out = append(out, g.rows...)
+		if g.stored > 0 {
+			g.deleteDB = true
+		}
+		g.rows, g.stored = nil, 0
+	}
+	return out, nil
 }
 
 func (b *batch) adopt(ctx context.Context, seller, order string) error {
-	list, err := b.tx.TakeOrphans(ctx, seller, order)
+	list, err := b.takeOrphans(ctx, seller, order)
 	if err != nil {
 		return err
 	}
@@ -460,10 +677,7 @@ func (b *batch) putShipment(ctx context.Context, sh *vtr.Shipment) error {
 	s := *sh
 	s.SellerID = seller
 	k := PackageKey{seller, s.OrderID, s.PackageID}
-	hist, err := b.tx.History(ctx, k)
-	if err != nil {
-		return err
-	}
+	hist := b.hist[k]
 	var seq int64
 	for _, h := range hist {
 		if h.Shipment == s {
@@ -472,21 +686,20 @@ func (b *batch) putShipment(ctx context.Context, sh *vtr.Shipment) error {
 		seq = max(seq, h.Seq)
 	}
 	row := ShipmentRow{Seq: seq + 1, Shipment: s}
-	if err := b.tx.AddShipment(ctx, k, &row); err != nil {
-		return fmt.Errorf("put shipment: %w", err)
-	}
-	old, existed, err := b.tx.Package(ctx, k)
-	if err != nil {
-		return err
-	}
-	p := Derive(k, append(hist, row))
-	p.Counted = old.Counted
-	if err := b.tx.PutPackage(ctx, &p); err != nil {
-		return err
-	}
+	hist = append(hist, row)
+	b.hist[k] = hist
+	b.newShipments = append(b.newShipments, row)
+	old, existed := b.pkgs[k]
+	p := Derive(k, hist)
 	if existed {
+		p.Counted = old.Counted
 		b.markNumber(old.Tracking)
+	} else {
+		ok := orderKey{seller, s.OrderID}
+		b.orderPkgs[ok] = append(b.orderPkgs[ok], s.PackageID)
 	}
+	b.pkgs[k] = &p
+	b.pkgDirty[k] = true
 	b.markNumber(p.Tracking)
 	b.dirtyPkgs[k] = true
 	// The first ship date feeds the Late Shipment Rate.
@@ -649,43 +862,54 @@ func (b *batch) finish(ctx context.Context) error {
 	if err := b.flushEvents(ctx); err != nil {
 		return err
 	}
-	for _, e := range b.orders {
-		if e != nil && e.dirty {
-			if err := b.tx.PutOrder(ctx, &e.st); err != nil {
-				return fmt.Errorf("put order: %w", err)
-			}
-			e.dirty = false
-		}
+	if err := b.flushWrites(ctx); err != nil {
+		return err
 	}
+	// The packages whose number's scans or sharers changed.
+	nums := make([]string, 0, len(b.dirtyNums))
 	for num := range b.dirtyNums {
-		keys, err := b.tx.PackagesByNumber(ctx, num)
-		if err != nil {
-			return err
-		}
-		for _, k := range keys {
+		nums = append(nums, num)
+	}
+	sort.Strings(nums)
+	byNum, err := b.tx.PackagesByNumber(ctx, nums)
+	if err != nil {
+		return err
+	}
+	for _, num := range nums {
+		for _, k := range byNum[num] {
 			b.dirtyPkgs[k] = true
 		}
-		b.sharers[num] = len(keys)
+		b.sharers[num] = len(byNum[num])
 	}
+	var sums []NumberSummary
 	for num, e := range b.summaries {
 		if e.dirty {
-			if err := b.tx.PutSummary(ctx, num, &e.s); err != nil {
-				return fmt.Errorf("put scan summary: %w", err)
-			}
+			sums = append(sums, NumberSummary{Num: num, Summary: &e.s})
 			e.dirty = false
 		}
+	}
+	sort.Slice(sums, func(i, j int) bool { return sums[i].Num < sums[j].Num })
+	if err := b.tx.PutSummaries(ctx, sums); err != nil {
+		return fmt.Errorf("put scan summaries: %w", err)
 	}
 	keys := make([]PackageKey, 0, len(b.dirtyPkgs))
 	for k := range b.dirtyPkgs {
 		keys = append(keys, k)
 	}
 	sortKeys(keys) // a deterministic write order
+	if err := b.loadFacts(ctx, keys); err != nil {
+		return err
+	}
 	agg := map[DailyKey]*Tally{}
+	var verdicts []Verdict
 	for _, k := range keys {
-		if err := b.rejudge(ctx, k, agg); err != nil {
+		if err := b.rejudge(ctx, k, agg, &verdicts); err != nil {
 			return err
 		}
 		b.st.Packages++
+	}
+	if err := b.tx.PutVerdicts(ctx, verdicts); err != nil {
+		return fmt.Errorf("put verdicts: %w", err)
 	}
 	deltas := make([]DailyDelta, 0, len(agg))
 	for k, v := range agg {
@@ -776,9 +1000,127 @@ func addTally(agg map[DailyKey]*Tally, k DailyKey, outcome vtr.VerdictStatus, de
 	t.add(outcome, delivered, onTime, sign)
 }
 
+// flushWrites writes the orders, confirmations, package states and
+// parked records the batch changed, in a few multi-row statements.
+func (b *batch) flushWrites(ctx context.Context) error {
+	var orders []*OrderState
+	for _, e := range b.orders {
+		if e != nil && e.dirty {
+			orders = append(orders, &e.st)
+			e.dirty = false
+		}
+	}
+	sort.Slice(orders, func(i, j int) bool {
+		a, c := &orders[i].Order, &orders[j].Order
+		return a.SellerID < c.SellerID || a.SellerID == c.SellerID && a.ID < c.ID
+	})
+	if err := b.tx.PutOrders(ctx, orders); err != nil {
+		return fmt.Errorf("put orders: %w", err)
+	}
+	if err := b.tx.AddShipments(ctx, b.newShipments); err != nil {
+		return fmt.Errorf("put shipments: %w", err)
+	}
+	b.newShipments = nil
+	keys := make([]PackageKey, 0, len(b.pkgDirty))
+	for k := range b.pkgDirty {
+		keys = append(keys, k)
+	}
+	sortKeys(keys)
+	ps := make([]*Package, len(keys))
+	for i, k := range keys {
+		ps[i] = b.pkgs[k]
+	}
+	clear(b.pkgDirty)
+	if err := b.tx.PutPackages(ctx, ps); err != nil {
+		return fmt.Errorf("put packages: %w", err)
+	}
+	var gone []OrderRef
+	var parked []Orphan
+	for k, g := range b.orphans {
+		if g.deleteDB {
+			gone = append(gone, OrderRef{k.seller, k.order})
+			g.deleteDB = false
+		}
+		parked = append(parked, g.rows[g.stored:]...)
+		g.stored = len(g.rows)
+	}
+	sort.Slice(gone, func(i, j int) bool {
+		return gone[i].Seller < gone[j].Seller || gone[i].Seller == gone[j].Seller && gone[i].Order < gone[j].Order
+	})
+	sort.Slice(parked, func(i, j int) bool {
+		a, c := &parked[i], &parked[j]
+		return a.SellerID < c.SellerID || a.SellerID == c.SellerID && (a.OrderID < c.OrderID || a.OrderID == c.OrderID && a.Seq < c.Seq)
+	})
+	if err := b.tx.DeleteOrphans(ctx, gone); err != nil {
+		return fmt.Errorf("take orphans: %w", err)
+	}
+	if err := b.tx.AddOrphans(ctx, parked); err != nil {
+		return fmt.Errorf("park: %w", err)
+	}
+	return nil
+}
+
+// loadFacts reads in bulk what judging these packages needs and the
+// batch does not hold: their orders (with packages), the summaries of
+// their numbers, and the orders of numbers on more than one package.
+// Called once the batch's writes are flushed.
+func (b *batch) loadFacts(ctx context.Context, keys []PackageKey) error {
+	var refs []orderKey
+	for _, k := range keys {
+		if _, ok := b.orders[orderKey{k.Seller, k.Order}]; !ok {
+			refs = append(refs, orderKey{k.Seller, k.Order})
+		}
+	}
+	if err := b.loadOrders(ctx, refs); err != nil {
+		return err
+	}
+	var sums, shared []string
+	seen := map[string]bool{}
+	for _, k := range keys {
+		p := b.pkgs[k]
+		if p == nil || p.Tracking == "" || seen[p.Tracking] {
+			continue
+		}
+		seen[p.Tracking] = true
+		if _, ok := b.summaries[p.Tracking]; !ok && !b.verify {
+			sums = append(sums, p.Tracking)
+		}
+		if _, ok := b.numOrders[p.Tracking]; !ok {
+			if n, ok := b.sharers[p.Tracking]; !ok || n > 1 {
+				shared = append(shared, p.Tracking)
+			}
+		}
+	}
+	if err := b.loadSummaries(ctx, sums); err != nil {
+		return err
+	}
+	return b.loadNumberOrders(ctx, shared)
+}
+
+// loadNumberOrders reads NumberOrders for numbers not loaded yet.
+func (b *batch) loadNumberOrders(ctx context.Context, nums []string) error {
+	var need []string
+	for _, n := range nums {
+		if _, ok := b.numOrders[n]; !ok {
+			need = append(need, n)
+		}
+	}
+	if len(need) == 0 {
+		return nil
+	}
+	got, err := b.tx.NumberOrders(ctx, need)
+	if err != nil {
+		return err
+	}
+	for _, n := range need {
+		b.numOrders[n] = got[n]
+	}
+	return nil
+}
+
 // rejudge judges a package again and records the change of its
-// contribution to the aggregates.
-func (b *batch) rejudge(ctx context.Context, k PackageKey, agg map[DailyKey]*Tally) error {
+// contribution to the aggregates and, when it changed, its new verdict.
+func (b *batch) rejudge(ctx context.Context, k PackageKey, agg map[DailyKey]*Tally, out *[]Verdict) error {
 	pkg, f, err := b.facts(ctx, k)
 	if err != nil {
 		return err
@@ -795,7 +1137,9 @@ func (b *batch) rejudge(ctx context.Context, k PackageKey, agg map[DailyKey]*Tal
 	if now == old {
 		return nil // nothing changed: no write at all
 	}
-	return b.tx.PutVerdict(ctx, k, &old, &now)
+	pkg.Counted = now
+	*out = append(*out, Verdict{Key: k, Old: old, Counted: now})
+	return nil
 }
 
 func countedKey(k PackageKey, c *Counted) DailyKey {
@@ -836,16 +1180,13 @@ func splitReasons(s string) []vtr.Reason {
 
 // facts loads everything a package's verdict depends on.
 func (b *batch) facts(ctx context.Context, k PackageKey) (*Package, *vtr.PackageFacts, error) {
-	pkg, ok, err := b.tx.Package(ctx, k)
+	e, err := b.order(ctx, k.Seller, k.Order) // loads its packages
 	if err != nil {
 		return nil, nil, err
 	}
-	if !ok {
+	pkg := b.pkgs[k]
+	if pkg == nil {
 		return nil, nil, fmt.Errorf("package %s/%s/%s not found", k.Seller, k.Order, k.Package)
-	}
-	e, err := b.order(ctx, k.Seller, k.Order)
-	if err != nil {
-		return nil, nil, err
 	}
 	if e == nil {
 		return nil, nil, fmt.Errorf("package %s/%s/%s: order missing", k.Seller, k.Order, k.Package)
@@ -869,7 +1210,7 @@ func (b *batch) facts(ctx context.Context, k PackageKey) (*Package, *vtr.Package
 			}
 		}
 	}
-	return &pkg, f, nil
+	return pkg, f, nil
 }
 
 // reuse finds the order that owns a number this package shares with an
@@ -879,10 +1220,10 @@ func (b *batch) facts(ctx context.Context, k PackageKey) (*Package, *vtr.Package
 // address may share a number (combined shipments). Another seller's
 // order is never named (tenancy).
 func (b *batch) reuse(ctx context.Context, num string, k PackageKey, f *vtr.PackageFacts) error {
-	orders, err := b.tx.NumberOrders(ctx, num)
-	if err != nil {
+	if err := b.loadNumberOrders(ctx, []string{num}); err != nil {
 		return err
 	}
+	orders := b.numOrders[num]
 	mine := f.Shipment.ShippedAt
 	var best *NumberOrder
 	for i := range orders {

@@ -51,39 +51,48 @@ type Tx interface {
 	// SellerPackages lists the keys of a seller's packages.
 	SellerPackages(ctx context.Context, sellerID string) ([]PackageKey, error)
 
-	Order(ctx context.Context, sellerID, orderID string) (OrderState, bool, error)
-	// OrderSellers lists the sellers that have an order with this ID.
-	OrderSellers(ctx context.Context, orderID string) ([]string, error)
-	// PutOrder writes the whole order row, cancellation and first ship
+	// Orders returns those of the orders named that exist.
+	Orders(ctx context.Context, refs []OrderRef) ([]OrderState, error)
+	// OrderSellers lists, for each order ID that some seller has, the
+	// sellers with an order of that ID, sorted.
+	OrderSellers(ctx context.Context, orderIDs []string) (map[string][]string, error)
+	// PutOrders writes whole order rows, cancellation and first ship
 	// time included.
-	PutOrder(ctx context.Context, o *OrderState) error
-	// OrderPackages lists an order's packages with their current
-	// normalised tracking numbers.
-	OrderPackages(ctx context.Context, sellerID, orderID string) ([]PackageRef, error)
+	PutOrders(ctx context.Context, os []*OrderState) error
+	// OrderPackages returns the packages of the orders named, with their
+	// stored state and verdict (Current left empty: it is the history's
+	// row CurSeq).
+	OrderPackages(ctx context.Context, refs []OrderRef) ([]Package, error)
+	// Histories returns every confirmation of the packages of the orders
+	// named, by package and sequence.
+	Histories(ctx context.Context, refs []OrderRef) ([]ShipmentRow, error)
+	// AddShipments stores new confirmations (keyed by their seller, order
+	// and package IDs).
+	AddShipments(ctx context.Context, rows []ShipmentRow) error
+	// PutPackages writes packages' derived state (not their verdict); a
+	// new package starts with no verdict.
+	PutPackages(ctx context.Context, ps []*Package) error
+	// PutVerdicts replaces the verdicts stored with packages.
+	PutVerdicts(ctx context.Context, vs []Verdict) error
 
-	// Park keeps a record whose order has not arrived; TakeOrphans
-	// removes and returns, oldest first, those parked for an order of
-	// this seller or for this order ID with no seller named.
-	Park(ctx context.Context, o *Orphan) error
-	TakeOrphans(ctx context.Context, sellerID, orderID string) ([]Orphan, error)
+	// Orphans returns the records parked for these order IDs, whatever
+	// their seller, by seller, order and sequence. Park keeps a record
+	// whose order has not arrived; a group of them (one seller, or ""
+	// for none named, and one order ID) is taken whole.
+	Orphans(ctx context.Context, orderIDs []string) ([]Orphan, error)
+	// DeleteOrphans removes every record parked in these groups
+	// (Seller "" for records that named no seller).
+	DeleteOrphans(ctx context.Context, groups []OrderRef) error
+	// AddOrphans parks records, each with its sequence in its group.
+	AddOrphans(ctx context.Context, os []Orphan) error
 
-	// History returns every confirmation of a package, by sequence.
-	History(ctx context.Context, k PackageKey) ([]ShipmentRow, error)
-	AddShipment(ctx context.Context, k PackageKey, row *ShipmentRow) error
-	// Package returns a package with its current confirmation.
-	Package(ctx context.Context, k PackageKey) (Package, bool, error)
-	// PutPackage writes a package's derived state (not its verdict);
-	// a new package starts with no verdict.
-	PutPackage(ctx context.Context, p *Package) error
-	// PutVerdict replaces the verdict stored with a package; old is what
-	// was stored, so an engine may skip columns that did not change.
-	PutVerdict(ctx context.Context, k PackageKey, old, now *Counted) error
-	// PackagesByNumber lists the packages whose current number is num.
-	PackagesByNumber(ctx context.Context, num string) ([]PackageKey, error)
-	// NumberOrders lists, for each order with a package currently
-	// carrying num, the earliest ship time of those packages and the
-	// order's destination.
-	NumberOrders(ctx context.Context, num string) ([]NumberOrder, error)
+	// PackagesByNumber lists, for each number, the packages whose current
+	// number it is.
+	PackagesByNumber(ctx context.Context, nums []string) (map[string][]PackageKey, error)
+	// NumberOrders lists, for each number and each order with a package
+	// currently carrying it, the earliest ship time of those packages
+	// and the order's destination.
+	NumberOrders(ctx context.Context, nums []string) (map[string][]NumberOrder, error)
 
 	// AddEvents stores events not stored yet (same number and ID) and
 	// returns those it stored.
@@ -91,7 +100,7 @@ type Tx interface {
 	// Summaries returns the stored scan summaries of those numbers that
 	// have one.
 	Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error)
-	PutSummary(ctx context.Context, num string, s *vtr.ScanSummary) error
+	PutSummaries(ctx context.Context, s []NumberSummary) error
 	// AddDaily and AddOrderDaily add deltas to the aggregates, removing
 	// rows that fall to zero; AddUnknown counts unclassified codes.
 	AddDaily(ctx context.Context, d []DailyDelta) error
@@ -114,10 +123,20 @@ type Tx interface {
 // PackageKey names a package: seller first (tenancy is in the key).
 type PackageKey struct{ Seller, Order, Package string }
 
-// PackageRef is a package with its current normalised tracking number.
-type PackageRef struct {
-	Key      PackageKey
-	Tracking string
+// OrderRef names an order: seller first.
+type OrderRef struct{ Seller, Order string }
+
+// Verdict is a package's new stored verdict; Old is what was stored,
+// so an engine may skip columns that did not change.
+type Verdict struct {
+	Key          PackageKey
+	Old, Counted Counted
+}
+
+// NumberSummary is the scan summary of a tracking number.
+type NumberSummary struct {
+	Num     string
+	Summary *vtr.ScanSummary
 }
 
 // OrderState is an order with what happened to it since.
@@ -131,6 +150,7 @@ type OrderState struct {
 // SellerID is "" when the record named no seller.
 type Orphan struct {
 	SellerID, OrderID string
+	Seq               int64 // its place in the group (1 first); 0 from EachOrphan
 	Kind              string // "shipment" or "cancellation"
 	Body              []byte // the record as JSON
 }

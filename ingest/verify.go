@@ -65,12 +65,18 @@ func (s *Store) Verify(ctx context.Context) ([]vtr.Difference, error) {
 	}
 	firstShipped := map[orderKey]time.Time{}
 	want := map[DailyKey]*Tally{}
-	for _, k := range keys {
-		key := fmt.Sprintf("%s/%s/%s", k.Seller, k.Order, k.Package)
-		hist, err := tx.History(ctx, k)
-		if err != nil {
-			return nil, err
+	for i, k := range keys {
+		if i%verifyChunk == 0 {
+			// The next packages' orders, packages and histories in a few
+			// statements; the previous chunk's are let go.
+			b.orders, b.pkgs, b.hist, b.orderPkgs = map[orderKey]*orderEntry{}, map[PackageKey]*Package{}, map[PackageKey][]ShipmentRow{}, map[orderKey][]string{}
+			b.numOrders = map[string][]NumberOrder{}
+			if err := b.loadFacts(ctx, keys[i:min(i+verifyChunk, len(keys))]); err != nil {
+				return nil, err
+			}
 		}
+		key := fmt.Sprintf("%s/%s/%s", k.Seller, k.Order, k.Package)
+		hist := b.hist[k]
 		for _, h := range hist {
 			ok := orderKey{k.Seller, k.Order}
 			if t, seen := firstShipped[ok]; !seen || h.Shipment.ShippedAt.Before(t) {
@@ -165,6 +171,9 @@ func (s *Store) Verify(ctx context.Context) ([]vtr.Difference, error) {
 	sort.Slice(diffs, func(i, j int) bool { return diffs[i].What+diffs[i].Key < diffs[j].What+diffs[j].Key })
 	return diffs, nil
 }
+
+// verifyChunk is how many packages Verify reads the facts of at once.
+const verifyChunk = 1000
 
 func summaryString(s *vtr.ScanSummary) string {
 	b, _ := json.Marshal(s)

@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -102,174 +101,174 @@ func (t *Tx) SellerPackages(ctx context.Context, sellerID string) ([]ingest.Pack
 	})
 }
 
-func (t *Tx) Order(ctx context.Context, sellerID, orderID string) (ingest.OrderState, bool, error) {
-	row, err := t.queryRow(ctx, `SELECT `+sqlutil.OrderColumns+` FROM orders WHERE seller_id = $1 AND order_id = $2`, sellerID, orderID)
-	if err != nil {
-		return ingest.OrderState{}, false, err
-	}
-	st, err := sqlutil.ScanOrder(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return st, false, nil
-	}
-	return st, err == nil, err
-}
+// Bulk reads take their keys as arrays (= ANY, unnest) and bulk writes
+// their rows as one array per column: one round trip and one statement
+// text whatever the number of rows.
 
-func (t *Tx) OrderSellers(ctx context.Context, orderID string) ([]string, error) {
-	var out []string
-	rows, err := t.query(ctx, `SELECT seller_id FROM orders WHERE order_id = $1 ORDER BY seller_id`, orderID)
+const refsIn = `(seller_id, order_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))`
+
+func (t *Tx) Orders(ctx context.Context, refs []ingest.OrderRef) ([]ingest.OrderState, error) {
+	var out []ingest.OrderState
+	sellers, orders := sqlutil.Refs(refs)
+	rows, err := t.query(ctx, `SELECT `+sqlutil.OrderColumns+` FROM orders WHERE `+refsIn, sellers, orders)
 	return out, each(rows, err, func(r *sql.Rows) error {
-		var s string
-		err := r.Scan(&s)
-		out = append(out, s)
+		st, err := sqlutil.ScanOrder(r)
+		out = append(out, st)
 		return err
 	})
 }
 
-func (t *Tx) PutOrder(ctx context.Context, st *ingest.OrderState) error {
-	o := &st.Order
-	shipTo, _ := json.Marshal(o.ShipTo)
-	var cancelled int64
-	var bySeller bool
-	if c := st.Cancellation; c != nil {
-		cancelled, bySeller = unix(c.CancelledAt), c.BySeller
+func (t *Tx) OrderSellers(ctx context.Context, orderIDs []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	rows, err := t.query(ctx, `SELECT order_id, seller_id FROM orders WHERE order_id = ANY($1) ORDER BY order_id, seller_id`, orderIDs)
+	return out, each(rows, err, func(r *sql.Rows) error {
+		var o, s string
+		err := r.Scan(&o, &s)
+		out[o] = append(out[o], s)
+		return err
+	})
+}
+
+func (t *Tx) PutOrders(ctx context.Context, os []*ingest.OrderState) error {
+	if len(os) == 0 {
+		return nil
 	}
-	return t.exec(ctx, `INSERT INTO orders (`+sqlutil.OrderColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+	rows := make([][]any, len(os))
+	for i, st := range os {
+		rows[i] = sqlutil.OrderRow(st)
+	}
+	return t.exec(ctx, `INSERT INTO orders (`+sqlutil.OrderColumns+`) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[],
+		$5::text[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::boolean[], $12::boolean[], $13::bigint[], $14::boolean[], $15::bigint[])
 		ON CONFLICT (seller_id, order_id) DO UPDATE SET policy = excluded.policy, purchased_at = excluded.purchased_at,
 		category = excluded.category, value_minor = excluded.value_minor, currency = excluded.currency, ship_to = excluded.ship_to,
 		ship_by = excluded.ship_by, deliver_by = excluded.deliver_by, digital = excluded.digital, freight = excluded.freight,
 		cancelled_at = excluded.cancelled_at, cancelled_by_seller = excluded.cancelled_by_seller, first_shipped_at = excluded.first_shipped_at`,
-		o.SellerID, o.ID, o.Policy, unix(o.PurchasedAt), o.Category, o.Value.Minor, o.Value.Currency, string(shipTo),
-		unix(o.ShipBy), unix(o.DeliverBy), o.Digital, o.Freight, cancelled, bySeller, unix(st.FirstShippedAt))
+		sqlutil.Columns(rows)...)
 }
 
-func (t *Tx) OrderPackages(ctx context.Context, sellerID, orderID string) ([]ingest.PackageRef, error) {
-	var out []ingest.PackageRef
-	rows, err := t.query(ctx, `SELECT package_id, tracking_norm FROM packages WHERE seller_id = $1 AND order_id = $2`, sellerID, orderID)
+func (t *Tx) OrderPackages(ctx context.Context, refs []ingest.OrderRef) ([]ingest.Package, error) {
+	var out []ingest.Package
+	sellers, orders := sqlutil.Refs(refs)
+	rows, err := t.query(ctx, `SELECT `+sqlutil.PackageColumns+` FROM packages WHERE `+refsIn+` ORDER BY seller_id, order_id, package_id`, sellers, orders)
 	return out, each(rows, err, func(r *sql.Rows) error {
-		p := ingest.PackageRef{Key: ingest.PackageKey{Seller: sellerID, Order: orderID}}
-		err := r.Scan(&p.Key.Package, &p.Tracking)
+		p, err := sqlutil.ScanPackage(r)
 		out = append(out, p)
 		return err
 	})
 }
 
-func (t *Tx) Park(ctx context.Context, o *ingest.Orphan) error {
-	return t.exec(ctx, `INSERT INTO orphans (seller_id, order_id, seq, kind, body)
-		VALUES ($1, $2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM orphans WHERE seller_id = $1 AND order_id = $2), $3, $4)`,
-		o.SellerID, o.OrderID, o.Kind, string(o.Body))
+func (t *Tx) Histories(ctx context.Context, refs []ingest.OrderRef) ([]ingest.ShipmentRow, error) {
+	var out []ingest.ShipmentRow
+	sellers, orders := sqlutil.Refs(refs)
+	rows, err := t.query(ctx, `SELECT `+sqlutil.ShipmentRowColumns+` FROM shipments WHERE `+refsIn+` ORDER BY seller_id, order_id, package_id, seq`, sellers, orders)
+	return out, each(rows, err, func(r *sql.Rows) error {
+		row, err := sqlutil.ScanShipmentRow(r)
+		out = append(out, row)
+		return err
+	})
 }
 
-func (t *Tx) TakeOrphans(ctx context.Context, sellerID, orderID string) ([]ingest.Orphan, error) {
+func (t *Tx) AddShipments(ctx context.Context, list []ingest.ShipmentRow) error {
+	if len(list) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(list))
+	for i := range list {
+		rows[i] = sqlutil.ShipmentRowArgs(&list[i])
+	}
+	return t.exec(ctx, `INSERT INTO shipments (`+sqlutil.ShipmentRowColumns+`) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[],
+		$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[])`, sqlutil.Columns(rows)...)
+}
+
+func (t *Tx) PutPackages(ctx context.Context, ps []*ingest.Package) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(ps))
+	for i, p := range ps {
+		rows[i] = []any{p.Key.Seller, p.Key.Order, p.Key.Package, p.Tracking, unix(p.FirstUploadedAt), int64(p.Edits), p.CurSeq}
+	}
+	return t.exec(ctx, `INSERT INTO packages (seller_id, order_id, package_id, tracking_norm, first_uploaded_at, edits, cur_seq)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::bigint[])
+		ON CONFLICT (seller_id, order_id, package_id) DO UPDATE SET tracking_norm = excluded.tracking_norm,
+		first_uploaded_at = excluded.first_uploaded_at, edits = excluded.edits, cur_seq = excluded.cur_seq`, sqlutil.Columns(rows)...)
+}
+
+func (t *Tx) PutVerdicts(ctx context.Context, vs []ingest.Verdict) error {
+	if len(vs) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(vs))
+	for i, v := range vs {
+		c, k := &v.Counted, v.Key
+		rows[i] = []any{k.Seller, k.Order, k.Package, c.Policy, c.Outcome, c.Reasons, c.Warnings, c.Carrier, c.Detected, c.Explanation,
+			c.Day, c.Category, c.ShipFrom, c.Delivered, c.OnTime}
+	}
+	// Unchanged indexed columns (policy, day) keep the update heap-only.
+	return t.exec(ctx, `UPDATE packages p SET policy = v.policy, outcome = v.outcome, reasons = v.reasons, warnings = v.warnings,
+		carrier = v.carrier, detected = v.detected, explanation = v.explanation, day = v.day, category = v.category,
+		ship_from_id = v.ship_from_id, delivered = v.delivered, on_time = v.on_time
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+			$11::bigint[], $12::text[], $13::text[], $14::boolean[], $15::boolean[])
+			AS v (seller_id, order_id, package_id, policy, outcome, reasons, warnings, carrier, detected, explanation, day, category, ship_from_id, delivered, on_time)
+		WHERE p.seller_id = v.seller_id AND p.order_id = v.order_id AND p.package_id = v.package_id`, sqlutil.Columns(rows)...)
+}
+
+func (t *Tx) Orphans(ctx context.Context, orderIDs []string) ([]ingest.Orphan, error) {
 	var out []ingest.Orphan
-	rows, err := t.query(ctx, `SELECT seller_id, kind, body FROM orphans WHERE order_id = $1 AND seller_id IN ($2, '')
-		ORDER BY seller_id = '', seq`, orderID, sellerID)
-	if err := each(rows, err, func(r *sql.Rows) error {
-		o := ingest.Orphan{OrderID: orderID}
-		var body string
-		err := r.Scan(&o.SellerID, &o.Kind, &body)
-		o.Body = []byte(body)
+	rows, err := t.query(ctx, `SELECT seller_id, order_id, seq, kind, body FROM orphans WHERE order_id = ANY($1) ORDER BY seller_id, order_id, seq`, orderIDs)
+	return out, each(rows, err, func(r *sql.Rows) error {
+		o, err := sqlutil.ScanOrphan(r)
 		out = append(out, o)
 		return err
-	}); err != nil || len(out) == 0 {
-		return nil, err
-	}
-	return out, t.exec(ctx, `DELETE FROM orphans WHERE order_id = $1 AND seller_id IN ($2, '')`, orderID, sellerID)
-}
-
-func (t *Tx) History(ctx context.Context, k ingest.PackageKey) ([]ingest.ShipmentRow, error) {
-	var out []ingest.ShipmentRow
-	rows, err := t.query(ctx, `SELECT seq, `+sqlutil.ShipmentColumns+` FROM shipments WHERE seller_id = $1 AND order_id = $2 AND package_id = $3 ORDER BY seq`,
-		k.Seller, k.Order, k.Package)
-	return out, each(rows, err, func(r *sql.Rows) error {
-		row := ingest.ShipmentRow{Shipment: vtr.Shipment{SellerID: k.Seller, OrderID: k.Order, PackageID: k.Package}}
-		var shipped, uploaded int64
-		if err := r.Scan(sqlutil.ScanShipment([]any{&row.Seq}, &row.Shipment, &shipped, &uploaded)...); err != nil {
-			return err
-		}
-		row.Shipment.ShippedAt, row.Shipment.UploadedAt = fromUnix(shipped), fromUnix(uploaded)
-		out = append(out, row)
-		return nil
 	})
 }
 
-func (t *Tx) AddShipment(ctx context.Context, k ingest.PackageKey, row *ingest.ShipmentRow) error {
-	s := &row.Shipment
-	return t.exec(ctx, `INSERT INTO shipments (seller_id, order_id, package_id, seq, `+sqlutil.ShipmentColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		k.Seller, k.Order, k.Package, row.Seq, s.Carrier, s.CarrierName, s.TrackingNumber, s.ShipMethod, s.ShipFromID, unix(s.ShippedAt), unix(s.UploadedAt))
-}
-
-func (t *Tx) Package(ctx context.Context, k ingest.PackageKey) (ingest.Package, bool, error) {
-	p := ingest.Package{Key: k}
-	row, err := t.queryRow(ctx, `SELECT p.tracking_norm, p.cur_seq, p.first_uploaded_at, p.edits, p.policy, p.outcome, p.category, p.carrier, p.ship_from_id,
-		p.day, p.delivered, p.on_time, p.reasons, p.warnings, p.detected, p.explanation, `+sqlutil.Prefixed("s.", sqlutil.ShipmentColumns)+`
-		FROM packages p JOIN shipments s ON s.seller_id = p.seller_id AND s.order_id = p.order_id AND s.package_id = p.package_id AND s.seq = p.cur_seq
-		WHERE p.seller_id = $1 AND p.order_id = $2 AND p.package_id = $3`, k.Seller, k.Order, k.Package)
-	if err != nil {
-		return p, false, err
+func (t *Tx) DeleteOrphans(ctx context.Context, groups []ingest.OrderRef) error {
+	if len(groups) == 0 {
+		return nil
 	}
-	var firstUp, shipped, uploaded int64
-	c := &p.Counted
-	sh := &p.Current
-	err = row.Scan(sqlutil.ScanShipment([]any{&p.Tracking, &p.CurSeq, &firstUp, &p.Edits, &c.Policy, &c.Outcome, &c.Category, &c.Carrier, &c.ShipFrom,
-		&c.Day, &c.Delivered, &c.OnTime, &c.Reasons, &c.Warnings, &c.Detected, &c.Explanation}, sh, &shipped, &uploaded)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, false, nil
+	sellers, orders := sqlutil.Refs(groups)
+	return t.exec(ctx, `DELETE FROM orphans WHERE `+refsIn, sellers, orders)
+}
+
+func (t *Tx) AddOrphans(ctx context.Context, os []ingest.Orphan) error {
+	if len(os) == 0 {
+		return nil
 	}
-	sh.SellerID, sh.OrderID, sh.PackageID = k.Seller, k.Order, k.Package
-	sh.ShippedAt, sh.UploadedAt, p.FirstUploadedAt = fromUnix(shipped), fromUnix(uploaded), fromUnix(firstUp)
-	return p, err == nil, err
-}
-
-func (t *Tx) PutPackage(ctx context.Context, p *ingest.Package) error {
-	k := p.Key
-	return t.exec(ctx, `INSERT INTO packages (seller_id, order_id, package_id, tracking_norm, first_uploaded_at, edits, cur_seq)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (seller_id, order_id, package_id) DO UPDATE SET tracking_norm = excluded.tracking_norm,
-		first_uploaded_at = excluded.first_uploaded_at, edits = excluded.edits, cur_seq = excluded.cur_seq`,
-		k.Seller, k.Order, k.Package, p.Tracking, unix(p.FirstUploadedAt), p.Edits, p.CurSeq)
-}
-
-func (t *Tx) PutVerdict(ctx context.Context, k ingest.PackageKey, old, now *ingest.Counted) error {
-	if now.Policy == old.Policy && now.Day == old.Day {
-		// The indexed columns are unchanged: leave them out of the SET so
-		// the update can stay a heap-only tuple update.
-		return t.exec(ctx, `UPDATE packages SET outcome = $1, reasons = $2, warnings = $3, carrier = $4, detected = $5, explanation = $6,
-			category = $7, ship_from_id = $8, delivered = $9, on_time = $10 WHERE seller_id = $11 AND order_id = $12 AND package_id = $13`,
-			now.Outcome, now.Reasons, now.Warnings, now.Carrier, now.Detected, now.Explanation,
-			now.Category, now.ShipFrom, now.Delivered, now.OnTime, k.Seller, k.Order, k.Package)
+	rows := make([][]any, len(os))
+	for i, o := range os {
+		rows[i] = []any{o.SellerID, o.OrderID, o.Seq, o.Kind, string(o.Body)}
 	}
-	return t.exec(ctx, `UPDATE packages SET policy = $1, outcome = $2, reasons = $3, warnings = $4, carrier = $5, detected = $6, explanation = $7,
-		day = $8, category = $9, ship_from_id = $10, delivered = $11, on_time = $12 WHERE seller_id = $13 AND order_id = $14 AND package_id = $15`,
-		now.Policy, now.Outcome, now.Reasons, now.Warnings, now.Carrier, now.Detected, now.Explanation,
-		now.Day, now.Category, now.ShipFrom, now.Delivered, now.OnTime, k.Seller, k.Order, k.Package)
+	return t.exec(ctx, `INSERT INTO orphans (seller_id, order_id, seq, kind, body)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[])`, sqlutil.Columns(rows)...)
 }
 
-func (t *Tx) PackagesByNumber(ctx context.Context, num string) ([]ingest.PackageKey, error) {
-	var out []ingest.PackageKey
-	rows, err := t.query(ctx, `SELECT seller_id, order_id, package_id FROM packages WHERE tracking_norm = $1`, num)
+func (t *Tx) PackagesByNumber(ctx context.Context, nums []string) (map[string][]ingest.PackageKey, error) {
+	out := map[string][]ingest.PackageKey{}
+	if len(nums) == 0 {
+		return out, nil
+	}
+	rows, err := t.query(ctx, `SELECT tracking_norm, seller_id, order_id, package_id FROM packages WHERE tracking_norm = ANY($1)`, nums)
 	return out, each(rows, err, func(r *sql.Rows) error {
+		var num string
 		var k ingest.PackageKey
-		err := r.Scan(&k.Seller, &k.Order, &k.Package)
-		out = append(out, k)
+		err := r.Scan(&num, &k.Seller, &k.Order, &k.Package)
+		out[num] = append(out[num], k)
 		return err
 	})
 }
 
-func (t *Tx) NumberOrders(ctx context.Context, num string) ([]ingest.NumberOrder, error) {
-	var out []ingest.NumberOrder
-	rows, err := t.query(ctx, `SELECT o.seller_id, o.order_id, MIN(s.shipped_at), o.ship_to FROM packages p
+func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]ingest.NumberOrder, error) {
+	out := map[string][]ingest.NumberOrder{}
+	rows, err := t.query(ctx, `SELECT p.tracking_norm, o.seller_id, o.order_id, MIN(s.shipped_at), o.ship_to FROM packages p
 		JOIN shipments s ON s.seller_id = p.seller_id AND s.order_id = p.order_id AND s.package_id = p.package_id AND s.seq = p.cur_seq
 		JOIN orders o ON o.seller_id = p.seller_id AND o.order_id = p.order_id
-		WHERE p.tracking_norm = $1 GROUP BY o.seller_id, o.order_id, o.ship_to`, num)
+		WHERE p.tracking_norm = ANY($1) GROUP BY p.tracking_norm, o.seller_id, o.order_id, o.ship_to`, nums)
 	return out, each(rows, err, func(r *sql.Rows) error {
-		var o ingest.NumberOrder
-		var at int64
-		var shipTo string
-		if err := r.Scan(&o.Seller, &o.Order, &at, &shipTo); err != nil {
-			return err
-		}
-		o.ShippedAt = fromUnix(at)
-		out = append(out, o)
-		return json.Unmarshal([]byte(shipTo), &out[len(out)-1].ShipTo)
+		num, o, err := sqlutil.ScanNumberOrder(r)
+		out[num] = append(out[num], o)
+		return err
 	})
 }
 
@@ -325,58 +324,72 @@ func (t *Tx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanS
 	})
 }
 
-func (t *Tx) PutSummary(ctx context.Context, num string, s *vtr.ScanSummary) error {
-	l := s.FirstPhysicalLocation
+func (t *Tx) PutSummaries(ctx context.Context, list []ingest.NumberSummary) error {
+	if len(list) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(list))
+	for i, x := range list {
+		rows[i] = sqlutil.SummaryRow(x.Num, x.Summary)
+	}
 	return t.exec(ctx, `INSERT INTO scan_summaries (tracking_norm, `+sqlutil.SummaryColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) ON CONFLICT (tracking_norm) DO UPDATE SET
+		SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::text[],
+			$10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::bigint[], $16::text[], $17::int[])
+		ON CONFLICT (tracking_norm) DO UPDATE SET
 		events = excluded.events, physical = excluded.physical, unknown = excluded.unknown, first_event_at = excluded.first_event_at,
 		first_physical_at = excluded.first_physical_at, first_physical_id = excluded.first_physical_id, fp_city = excluded.fp_city,
 		fp_state = excluded.fp_state, fp_postal_code = excluded.fp_postal_code, fp_country = excluded.fp_country,
 		delivered_at = excluded.delivered_at, attempted_at = excluded.attempted_at, last_status = excluded.last_status,
-		last_at = excluded.last_at, last_id = excluded.last_id, delivered_offset = excluded.delivered_offset`,
-		num, s.Events, s.Physical, s.Unknown, unix(s.FirstEventAt), unix(s.FirstPhysicalAt), s.FirstPhysicalID, l.City, l.State,
-		l.PostalCode, l.Country, unix(s.DeliveredAt), unix(s.AttemptedAt), string(s.LastStatus), unix(s.LastAt), s.LastID, s.DeliveredOffset)
+		last_at = excluded.last_at, last_id = excluded.last_id, delivered_offset = excluded.delivered_offset`, sqlutil.Columns(rows)...)
 }
 
 func (t *Tx) AddDaily(ctx context.Context, d []ingest.DailyDelta) error {
-	for _, x := range d {
-		k := x.Key
-		if err := t.exec(ctx, `INSERT INTO vtr_daily (seller_id, policy, day, category, carrier, ship_from_id, valid, invalid, exempt, delivered, on_time)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (seller_id, policy, day, category, carrier, ship_from_id) DO UPDATE SET valid = vtr_daily.valid + excluded.valid,
-			invalid = vtr_daily.invalid + excluded.invalid, exempt = vtr_daily.exempt + excluded.exempt,
-			delivered = vtr_daily.delivered + excluded.delivered, on_time = vtr_daily.on_time + excluded.on_time`,
-			k.Seller, k.Policy, k.Day, k.Category, k.Carrier, k.ShipFrom, x.Valid, x.Invalid, x.Exempt, x.Delivered, x.OnTime); err != nil {
-			return err
-		}
-	}
 	if len(d) == 0 {
 		return nil
+	}
+	rows := make([][]any, len(d))
+	for i, x := range d {
+		k := x.Key
+		rows[i] = []any{k.Seller, k.Policy, k.Day, k.Category, k.Carrier, k.ShipFrom, x.Valid, x.Invalid, x.Exempt, x.Delivered, x.OnTime}
+	}
+	if err := t.exec(ctx, `INSERT INTO vtr_daily (seller_id, policy, day, category, carrier, ship_from_id, valid, invalid, exempt, delivered, on_time)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::int[], $10::int[], $11::int[])
+		ON CONFLICT (seller_id, policy, day, category, carrier, ship_from_id) DO UPDATE SET valid = vtr_daily.valid + excluded.valid,
+		invalid = vtr_daily.invalid + excluded.invalid, exempt = vtr_daily.exempt + excluded.exempt,
+		delivered = vtr_daily.delivered + excluded.delivered, on_time = vtr_daily.on_time + excluded.on_time`, sqlutil.Columns(rows)...); err != nil {
+		return err
 	}
 	return t.exec(ctx, `DELETE FROM vtr_daily WHERE valid = 0 AND invalid = 0 AND exempt = 0 AND delivered = 0 AND on_time = 0`)
 }
 
 func (t *Tx) AddOrderDaily(ctx context.Context, d []ingest.OrderDelta) error {
-	for _, x := range d {
-		k := x.Key
-		if err := t.exec(ctx, `INSERT INTO order_daily (seller_id, policy, kind, day, total, hits) VALUES ($1, $2, $3, $4, $5, $6)
-			ON CONFLICT (seller_id, policy, kind, day) DO UPDATE SET total = order_daily.total + excluded.total, hits = order_daily.hits + excluded.hits`, k.Seller, k.Policy, k.Kind, k.Day, x.Total, x.Hits); err != nil {
-			return err
-		}
-	}
 	if len(d) == 0 {
 		return nil
+	}
+	rows := make([][]any, len(d))
+	for i, x := range d {
+		k := x.Key
+		rows[i] = []any{k.Seller, k.Policy, k.Kind, k.Day, x.Total, x.Hits}
+	}
+	if err := t.exec(ctx, `INSERT INTO order_daily (seller_id, policy, kind, day, total, hits)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[], $6::int[])
+		ON CONFLICT (seller_id, policy, kind, day) DO UPDATE SET total = order_daily.total + excluded.total, hits = order_daily.hits + excluded.hits`,
+		sqlutil.Columns(rows)...); err != nil {
+		return err
 	}
 	return t.exec(ctx, `DELETE FROM order_daily WHERE total = 0 AND hits = 0`)
 }
 
 func (t *Tx) AddUnknown(ctx context.Context, u []vtr.UnknownCode) error {
-	for _, c := range u {
-		if err := t.exec(ctx, `INSERT INTO unknown_codes (source, carrier, code, example, count) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (source, carrier, code) DO UPDATE SET count = unknown_codes.count + excluded.count`, c.Source, c.Carrier, c.Code, c.Example, c.Count); err != nil {
-			return err
-		}
+	if len(u) == 0 {
+		return nil
 	}
-	return nil
+	rows := make([][]any, len(u))
+	for i, c := range u {
+		rows[i] = []any{c.Source, c.Carrier, c.Code, c.Example, c.Count}
+	}
+	return t.exec(ctx, `INSERT INTO unknown_codes (source, carrier, code, example, count) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+		ON CONFLICT (source, carrier, code) DO UPDATE SET count = unknown_codes.count + excluded.count`, sqlutil.Columns(rows)...)
 }
 
 // The Each… reads are the same SQL on every engine (sqlutil).

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -104,174 +103,185 @@ func (t *Tx) SellerPackages(ctx context.Context, sellerID string) ([]ingest.Pack
 	})
 }
 
-func (t *Tx) Order(ctx context.Context, sellerID, orderID string) (ingest.OrderState, bool, error) {
-	row, err := t.queryRow(ctx, `SELECT `+sqlutil.OrderColumns+` FROM orders WHERE seller_id = ? AND order_id = ?`, sellerID, orderID)
-	if err != nil {
-		return ingest.OrderState{}, false, err
+// Bulk reads take their keys as one JSON array (json_each), so a
+// statement's text does not depend on the number of keys; bulk writes
+// are multi-row INSERTs of up to insertRows rows.
+
+// insertRows is how many rows one multi-row INSERT carries (well under
+// SQLite's limit of 32766 parameters).
+const insertRows = 500
+
+// insert runs head VALUES (…), (…) tail for rows, insertRows at a time.
+func (t *Tx) insert(ctx context.Context, head, tail string, rows [][]any) error {
+	for len(rows) > 0 {
+		part := rows[:min(insertRows, len(rows))]
+		rows = rows[len(part):]
+		args := make([]any, 0, len(part)*len(part[0]))
+		for _, r := range part {
+			args = append(args, r...)
+		}
+		if err := t.exec(ctx, head+` VALUES `+sqlutil.Values(len(part), len(part[0]))+` `+tail, args...); err != nil {
+			return err
+		}
 	}
-	st, err := sqlutil.ScanOrder(row)
-	if errors.Is(err, sql.ErrNoRows) {
-		return st, false, nil
-	}
-	return st, err == nil, err
+	return nil
 }
 
-func (t *Tx) OrderSellers(ctx context.Context, orderID string) ([]string, error) {
-	var out []string
-	rows, err := t.query(ctx, `SELECT seller_id FROM orders WHERE order_id = ? ORDER BY seller_id`, orderID)
+// refsJoin joins the order references of the JSON parameter to a table
+// aliased x.
+const refsJoin = `json_each(?) j CROSS JOIN %s x ON x.seller_id = json_extract(j.value, '$[0]') AND x.order_id = json_extract(j.value, '$[1]')`
+
+func (t *Tx) Orders(ctx context.Context, refs []ingest.OrderRef) ([]ingest.OrderState, error) {
+	var out []ingest.OrderState
+	rows, err := t.query(ctx, `SELECT `+sqlutil.Prefixed("x.", sqlutil.OrderColumns)+` FROM `+fmt.Sprintf(refsJoin, "orders"), sqlutil.JSONRefs(refs))
 	return out, each(rows, err, func(r *sql.Rows) error {
-		var s string
-		err := r.Scan(&s)
-		out = append(out, s)
+		st, err := sqlutil.ScanOrder(r)
+		out = append(out, st)
 		return err
 	})
 }
 
-func (t *Tx) PutOrder(ctx context.Context, st *ingest.OrderState) error {
-	o := &st.Order
-	shipTo, _ := json.Marshal(o.ShipTo)
-	var cancelled int64
-	var bySeller bool
-	if c := st.Cancellation; c != nil {
-		cancelled, bySeller = unix(c.CancelledAt), c.BySeller
-	}
-	return t.exec(ctx, `INSERT INTO orders (`+sqlutil.OrderColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (seller_id, order_id) DO UPDATE SET policy = excluded.policy, purchased_at = excluded.purchased_at,
-		category = excluded.category, value_minor = excluded.value_minor, currency = excluded.currency, ship_to = excluded.ship_to,
-		ship_by = excluded.ship_by, deliver_by = excluded.deliver_by, digital = excluded.digital, freight = excluded.freight,
-		cancelled_at = excluded.cancelled_at, cancelled_by_seller = excluded.cancelled_by_seller, first_shipped_at = excluded.first_shipped_at`,
-		o.SellerID, o.ID, o.Policy, unix(o.PurchasedAt), o.Category, o.Value.Minor, o.Value.Currency, string(shipTo),
-		unix(o.ShipBy), unix(o.DeliverBy), o.Digital, o.Freight, cancelled, bySeller, unix(st.FirstShippedAt))
+func (t *Tx) OrderSellers(ctx context.Context, orderIDs []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	rows, err := t.query(ctx, `SELECT o.order_id, o.seller_id FROM json_each(?) j CROSS JOIN orders o ON o.order_id = j.value
+		ORDER BY o.order_id, o.seller_id`, sqlutil.JSONList(orderIDs))
+	return out, each(rows, err, func(r *sql.Rows) error {
+		var o, s string
+		err := r.Scan(&o, &s)
+		out[o] = append(out[o], s)
+		return err
+	})
 }
 
-func (t *Tx) OrderPackages(ctx context.Context, sellerID, orderID string) ([]ingest.PackageRef, error) {
-	var out []ingest.PackageRef
-	rows, err := t.query(ctx, `SELECT package_id, tracking_norm FROM packages WHERE seller_id = ? AND order_id = ?`, sellerID, orderID)
+func (t *Tx) PutOrders(ctx context.Context, os []*ingest.OrderState) error {
+	rows := make([][]any, len(os))
+	for i, st := range os {
+		rows[i] = sqlutil.OrderRow(st)
+	}
+	return t.insert(ctx, `INSERT INTO orders (`+sqlutil.OrderColumns+`)`, `ON CONFLICT (seller_id, order_id) DO UPDATE SET policy = excluded.policy,
+		purchased_at = excluded.purchased_at, category = excluded.category, value_minor = excluded.value_minor, currency = excluded.currency,
+		ship_to = excluded.ship_to, ship_by = excluded.ship_by, deliver_by = excluded.deliver_by, digital = excluded.digital, freight = excluded.freight,
+		cancelled_at = excluded.cancelled_at, cancelled_by_seller = excluded.cancelled_by_seller, first_shipped_at = excluded.first_shipped_at`, rows)
+}
+
+func (t *Tx) OrderPackages(ctx context.Context, refs []ingest.OrderRef) ([]ingest.Package, error) {
+	var out []ingest.Package
+	rows, err := t.query(ctx, `SELECT `+sqlutil.Prefixed("x.", sqlutil.PackageColumns)+` FROM `+fmt.Sprintf(refsJoin, "packages"), sqlutil.JSONRefs(refs))
 	return out, each(rows, err, func(r *sql.Rows) error {
-		p := ingest.PackageRef{Key: ingest.PackageKey{Seller: sellerID, Order: orderID}}
-		err := r.Scan(&p.Key.Package, &p.Tracking)
+		p, err := sqlutil.ScanPackage(r)
 		out = append(out, p)
 		return err
 	})
 }
 
-func (t *Tx) Park(ctx context.Context, o *ingest.Orphan) error {
-	return t.exec(ctx, `INSERT INTO orphans (seller_id, order_id, seq, kind, body)
-		VALUES (?1, ?2, (SELECT COALESCE(MAX(seq), 0) + 1 FROM orphans WHERE seller_id = ?1 AND order_id = ?2), ?3, ?4)`,
-		o.SellerID, o.OrderID, o.Kind, string(o.Body))
-}
-
-func (t *Tx) TakeOrphans(ctx context.Context, sellerID, orderID string) ([]ingest.Orphan, error) {
-	var out []ingest.Orphan
-	rows, err := t.query(ctx, `SELECT seller_id, kind, body FROM orphans WHERE order_id = ?1 AND seller_id IN (?2, '')
-		ORDER BY seller_id = '', seq`, orderID, sellerID)
-	if err := each(rows, err, func(r *sql.Rows) error {
-		o := ingest.Orphan{OrderID: orderID}
-		var body string
-		err := r.Scan(&o.SellerID, &o.Kind, &body)
-		o.Body = []byte(body)
-		out = append(out, o)
-		return err
-	}); err != nil || len(out) == 0 {
-		return nil, err
-	}
-	return out, t.exec(ctx, `DELETE FROM orphans WHERE order_id = ?1 AND seller_id IN (?2, '')`, orderID, sellerID)
-}
-
-func (t *Tx) History(ctx context.Context, k ingest.PackageKey) ([]ingest.ShipmentRow, error) {
+func (t *Tx) Histories(ctx context.Context, refs []ingest.OrderRef) ([]ingest.ShipmentRow, error) {
 	var out []ingest.ShipmentRow
-	rows, err := t.query(ctx, `SELECT seq, `+sqlutil.ShipmentColumns+` FROM shipments WHERE seller_id = ? AND order_id = ? AND package_id = ? ORDER BY seq`,
-		k.Seller, k.Order, k.Package)
+	rows, err := t.query(ctx, `SELECT `+sqlutil.Prefixed("x.", sqlutil.ShipmentRowColumns)+` FROM `+fmt.Sprintf(refsJoin, "shipments")+`
+		ORDER BY x.seller_id, x.order_id, x.package_id, x.seq`, sqlutil.JSONRefs(refs))
 	return out, each(rows, err, func(r *sql.Rows) error {
-		row := ingest.ShipmentRow{Shipment: vtr.Shipment{SellerID: k.Seller, OrderID: k.Order, PackageID: k.Package}}
-		var shipped, uploaded int64
-		if err := r.Scan(sqlutil.ScanShipment([]any{&row.Seq}, &row.Shipment, &shipped, &uploaded)...); err != nil {
+		row, err := sqlutil.ScanShipmentRow(r)
+		out = append(out, row)
+		return err
+	})
+}
+
+func (t *Tx) AddShipments(ctx context.Context, list []ingest.ShipmentRow) error {
+	rows := make([][]any, len(list))
+	for i := range list {
+		rows[i] = sqlutil.ShipmentRowArgs(&list[i])
+	}
+	return t.insert(ctx, `INSERT INTO shipments (`+sqlutil.ShipmentRowColumns+`)`, ``, rows)
+}
+
+func (t *Tx) PutPackages(ctx context.Context, ps []*ingest.Package) error {
+	rows := make([][]any, len(ps))
+	for i, p := range ps {
+		rows[i] = []any{p.Key.Seller, p.Key.Order, p.Key.Package, p.Tracking, unix(p.FirstUploadedAt), p.Edits, p.CurSeq}
+	}
+	return t.insert(ctx, `INSERT INTO packages (seller_id, order_id, package_id, tracking_norm, first_uploaded_at, edits, cur_seq)`,
+		`ON CONFLICT (seller_id, order_id, package_id) DO UPDATE SET tracking_norm = excluded.tracking_norm,
+		first_uploaded_at = excluded.first_uploaded_at, edits = excluded.edits, cur_seq = excluded.cur_seq`, rows)
+}
+
+func (t *Tx) PutVerdicts(ctx context.Context, vs []ingest.Verdict) error {
+	for _, v := range vs {
+		k, old, now := v.Key, &v.Old, &v.Counted
+		var err error
+		if now.Policy == old.Policy && now.Day == old.Day {
+			// The indexed columns are unchanged: leave them out of the SET so
+			// SQLite does not rewrite packages_by_day.
+			err = t.exec(ctx, `UPDATE packages SET outcome = ?, reasons = ?, warnings = ?, carrier = ?, detected = ?, explanation = ?,
+				category = ?, ship_from_id = ?, delivered = ?, on_time = ? WHERE seller_id = ? AND order_id = ? AND package_id = ?`,
+				now.Outcome, now.Reasons, now.Warnings, now.Carrier, now.Detected, now.Explanation,
+				now.Category, now.ShipFrom, now.Delivered, now.OnTime, k.Seller, k.Order, k.Package)
+		} else {
+			err = t.exec(ctx, `UPDATE packages SET policy = ?, outcome = ?, reasons = ?, warnings = ?, carrier = ?, detected = ?, explanation = ?,
+				day = ?, category = ?, ship_from_id = ?, delivered = ?, on_time = ? WHERE seller_id = ? AND order_id = ? AND package_id = ?`,
+				now.Policy, now.Outcome, now.Reasons, now.Warnings, now.Carrier, now.Detected, now.Explanation,
+				now.Day, now.Category, now.ShipFrom, now.Delivered, now.OnTime, k.Seller, k.Order, k.Package)
+		}
+		if err != nil {
 			return err
 		}
-		row.Shipment.ShippedAt, row.Shipment.UploadedAt = fromUnix(shipped), fromUnix(uploaded)
-		out = append(out, row)
-		return nil
-	})
-}
-
-func (t *Tx) AddShipment(ctx context.Context, k ingest.PackageKey, row *ingest.ShipmentRow) error {
-	s := &row.Shipment
-	return t.exec(ctx, `INSERT INTO shipments (seller_id, order_id, package_id, seq, `+sqlutil.ShipmentColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		k.Seller, k.Order, k.Package, row.Seq, s.Carrier, s.CarrierName, s.TrackingNumber, s.ShipMethod, s.ShipFromID, unix(s.ShippedAt), unix(s.UploadedAt))
-}
-
-func (t *Tx) Package(ctx context.Context, k ingest.PackageKey) (ingest.Package, bool, error) {
-	p := ingest.Package{Key: k}
-	row, err := t.queryRow(ctx, `SELECT p.tracking_norm, p.cur_seq, p.first_uploaded_at, p.edits, p.policy, p.outcome, p.category, p.carrier, p.ship_from_id,
-		p.day, p.delivered, p.on_time, p.reasons, p.warnings, p.detected, p.explanation, `+sqlutil.Prefixed("s.", sqlutil.ShipmentColumns)+`
-		FROM packages p JOIN shipments s ON s.seller_id = p.seller_id AND s.order_id = p.order_id AND s.package_id = p.package_id AND s.seq = p.cur_seq
-		WHERE p.seller_id = ? AND p.order_id = ? AND p.package_id = ?`, k.Seller, k.Order, k.Package)
-	if err != nil {
-		return p, false, err
 	}
-	var firstUp, shipped, uploaded int64
-	c := &p.Counted
-	sh := &p.Current
-	err = row.Scan(sqlutil.ScanShipment([]any{&p.Tracking, &p.CurSeq, &firstUp, &p.Edits, &c.Policy, &c.Outcome, &c.Category, &c.Carrier, &c.ShipFrom,
-		&c.Day, &c.Delivered, &c.OnTime, &c.Reasons, &c.Warnings, &c.Detected, &c.Explanation}, sh, &shipped, &uploaded)...)
-	if errors.Is(err, sql.ErrNoRows) {
-		return p, false, nil
-	}
-	sh.SellerID, sh.OrderID, sh.PackageID = k.Seller, k.Order, k.Package
-	sh.ShippedAt, sh.UploadedAt, p.FirstUploadedAt = fromUnix(shipped), fromUnix(uploaded), fromUnix(firstUp)
-	return p, err == nil, err
+	return nil
 }
 
-func (t *Tx) PutPackage(ctx context.Context, p *ingest.Package) error {
-	k := p.Key
-	return t.exec(ctx, `INSERT INTO packages (seller_id, order_id, package_id, tracking_norm, first_uploaded_at, edits, cur_seq)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (seller_id, order_id, package_id) DO UPDATE SET tracking_norm = excluded.tracking_norm,
-		first_uploaded_at = excluded.first_uploaded_at, edits = excluded.edits, cur_seq = excluded.cur_seq`,
-		k.Seller, k.Order, k.Package, p.Tracking, unix(p.FirstUploadedAt), p.Edits, p.CurSeq)
-}
-
-func (t *Tx) PutVerdict(ctx context.Context, k ingest.PackageKey, old, now *ingest.Counted) error {
-	if now.Policy == old.Policy && now.Day == old.Day {
-		// The indexed columns are unchanged: leave them out of the SET so
-		// SQLite does not rewrite packages_by_day.
-		return t.exec(ctx, `UPDATE packages SET outcome = ?, reasons = ?, warnings = ?, carrier = ?, detected = ?, explanation = ?,
-			category = ?, ship_from_id = ?, delivered = ?, on_time = ? WHERE seller_id = ? AND order_id = ? AND package_id = ?`,
-			now.Outcome, now.Reasons, now.Warnings, now.Carrier, now.Detected, now.Explanation,
-			now.Category, now.ShipFrom, now.Delivered, now.OnTime, k.Seller, k.Order, k.Package)
-	}
-	return t.exec(ctx, `UPDATE packages SET policy = ?, outcome = ?, reasons = ?, warnings = ?, carrier = ?, detected = ?, explanation = ?,
-		day = ?, category = ?, ship_from_id = ?, delivered = ?, on_time = ? WHERE seller_id = ? AND order_id = ? AND package_id = ?`,
-		now.Policy, now.Outcome, now.Reasons, now.Warnings, now.Carrier, now.Detected, now.Explanation,
-		now.Day, now.Category, now.ShipFrom, now.Delivered, now.OnTime, k.Seller, k.Order, k.Package)
-}
-
-func (t *Tx) PackagesByNumber(ctx context.Context, num string) ([]ingest.PackageKey, error) {
-	var out []ingest.PackageKey
-	rows, err := t.query(ctx, `SELECT seller_id, order_id, package_id FROM packages WHERE tracking_norm = ?`, num)
+func (t *Tx) Orphans(ctx context.Context, orderIDs []string) ([]ingest.Orphan, error) {
+	var out []ingest.Orphan
+	rows, err := t.query(ctx, `SELECT o.seller_id, o.order_id, o.seq, o.kind, o.body FROM json_each(?) j CROSS JOIN orphans o ON o.order_id = j.value
+		ORDER BY o.seller_id, o.order_id, o.seq`, sqlutil.JSONList(orderIDs))
 	return out, each(rows, err, func(r *sql.Rows) error {
-		var k ingest.PackageKey
-		err := r.Scan(&k.Seller, &k.Order, &k.Package)
-		out = append(out, k)
+		o, err := sqlutil.ScanOrphan(r)
+		out = append(out, o)
 		return err
 	})
 }
 
-func (t *Tx) NumberOrders(ctx context.Context, num string) ([]ingest.NumberOrder, error) {
-	var out []ingest.NumberOrder
-	rows, err := t.query(ctx, `SELECT o.seller_id, o.order_id, MIN(s.shipped_at), o.ship_to FROM packages p
+func (t *Tx) DeleteOrphans(ctx context.Context, groups []ingest.OrderRef) error {
+	for _, g := range groups {
+		if err := t.exec(ctx, `DELETE FROM orphans WHERE seller_id = ? AND order_id = ?`, g.Seller, g.Order); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *Tx) AddOrphans(ctx context.Context, os []ingest.Orphan) error {
+	rows := make([][]any, len(os))
+	for i, o := range os {
+		rows[i] = []any{o.SellerID, o.OrderID, o.Seq, o.Kind, string(o.Body)}
+	}
+	return t.insert(ctx, `INSERT INTO orphans (seller_id, order_id, seq, kind, body)`, ``, rows)
+}
+
+func (t *Tx) PackagesByNumber(ctx context.Context, nums []string) (map[string][]ingest.PackageKey, error) {
+	out := map[string][]ingest.PackageKey{}
+	if len(nums) == 0 {
+		return out, nil
+	}
+	rows, err := t.query(ctx, `SELECT p.tracking_norm, p.seller_id, p.order_id, p.package_id FROM json_each(?) j
+		CROSS JOIN packages p ON p.tracking_norm = j.value`, sqlutil.JSONList(nums))
+	return out, each(rows, err, func(r *sql.Rows) error {
+		var num string
+		var k ingest.PackageKey
+		err := r.Scan(&num, &k.Seller, &k.Order, &k.Package)
+		out[num] = append(out[num], k)
+		return err
+	})
+}
+
+func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]ingest.NumberOrder, error) {
+	out := map[string][]ingest.NumberOrder{}
+	rows, err := t.query(ctx, `SELECT p.tracking_norm, o.seller_id, o.order_id, MIN(s.shipped_at), o.ship_to FROM json_each(?) j
+		CROSS JOIN packages p ON p.tracking_norm = j.value
 		JOIN shipments s ON s.seller_id = p.seller_id AND s.order_id = p.order_id AND s.package_id = p.package_id AND s.seq = p.cur_seq
 		JOIN orders o ON o.seller_id = p.seller_id AND o.order_id = p.order_id
-		WHERE p.tracking_norm = ? GROUP BY o.seller_id, o.order_id, o.ship_to`, num)
+		GROUP BY p.tracking_norm, o.seller_id, o.order_id, o.ship_to`, sqlutil.JSONList(nums))
 	return out, each(rows, err, func(r *sql.Rows) error {
-		var o ingest.NumberOrder
-		var at int64
-		var shipTo string
-		if err := r.Scan(&o.Seller, &o.Order, &at, &shipTo); err != nil {
-			return err
-		}
-		o.ShippedAt = fromUnix(at)
-		out = append(out, o)
-		return json.Unmarshal([]byte(shipTo), &out[len(out)-1].ShipTo)
+		num, o, err := sqlutil.ScanNumberOrder(r)
+		out[num] = append(out[num], o)
+		return err
 	})
 }
 
@@ -332,57 +342,58 @@ func (t *Tx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanS
 	return out, nil
 }
 
-func (t *Tx) PutSummary(ctx context.Context, num string, s *vtr.ScanSummary) error {
-	l := s.FirstPhysicalLocation
-	return t.exec(ctx, `INSERT INTO scan_summaries (tracking_norm, `+sqlutil.SummaryColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tracking_norm) DO UPDATE SET
+func (t *Tx) PutSummaries(ctx context.Context, list []ingest.NumberSummary) error {
+	rows := make([][]any, len(list))
+	for i, x := range list {
+		rows[i] = sqlutil.SummaryRow(x.Num, x.Summary)
+	}
+	return t.insert(ctx, `INSERT INTO scan_summaries (tracking_norm, `+sqlutil.SummaryColumns+`)`, `ON CONFLICT (tracking_norm) DO UPDATE SET
 		events = excluded.events, physical = excluded.physical, unknown = excluded.unknown, first_event_at = excluded.first_event_at,
 		first_physical_at = excluded.first_physical_at, first_physical_id = excluded.first_physical_id, fp_city = excluded.fp_city,
 		fp_state = excluded.fp_state, fp_postal_code = excluded.fp_postal_code, fp_country = excluded.fp_country,
 		delivered_at = excluded.delivered_at, attempted_at = excluded.attempted_at, last_status = excluded.last_status,
-		last_at = excluded.last_at, last_id = excluded.last_id, delivered_offset = excluded.delivered_offset`,
-		num, s.Events, s.Physical, s.Unknown, unix(s.FirstEventAt), unix(s.FirstPhysicalAt), s.FirstPhysicalID, l.City, l.State,
-		l.PostalCode, l.Country, unix(s.DeliveredAt), unix(s.AttemptedAt), string(s.LastStatus), unix(s.LastAt), s.LastID, s.DeliveredOffset)
+		last_at = excluded.last_at, last_id = excluded.last_id, delivered_offset = excluded.delivered_offset`, rows)
 }
 
 func (t *Tx) AddDaily(ctx context.Context, d []ingest.DailyDelta) error {
-	for _, x := range d {
-		k := x.Key
-		if err := t.exec(ctx, `INSERT INTO vtr_daily (seller_id, policy, day, category, carrier, ship_from_id, valid, invalid, exempt, delivered, on_time)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET valid = valid + excluded.valid, invalid = invalid + excluded.invalid,
-			exempt = exempt + excluded.exempt, delivered = delivered + excluded.delivered, on_time = on_time + excluded.on_time`,
-			k.Seller, k.Policy, k.Day, k.Category, k.Carrier, k.ShipFrom, x.Valid, x.Invalid, x.Exempt, x.Delivered, x.OnTime); err != nil {
-			return err
-		}
-	}
 	if len(d) == 0 {
 		return nil
+	}
+	rows := make([][]any, len(d))
+	for i, x := range d {
+		k := x.Key
+		rows[i] = []any{k.Seller, k.Policy, k.Day, k.Category, k.Carrier, k.ShipFrom, x.Valid, x.Invalid, x.Exempt, x.Delivered, x.OnTime}
+	}
+	if err := t.insert(ctx, `INSERT INTO vtr_daily (seller_id, policy, day, category, carrier, ship_from_id, valid, invalid, exempt, delivered, on_time)`,
+		`ON CONFLICT DO UPDATE SET valid = valid + excluded.valid, invalid = invalid + excluded.invalid,
+		exempt = exempt + excluded.exempt, delivered = delivered + excluded.delivered, on_time = on_time + excluded.on_time`, rows); err != nil {
+		return err
 	}
 	return t.exec(ctx, `DELETE FROM vtr_daily WHERE valid = 0 AND invalid = 0 AND exempt = 0 AND delivered = 0 AND on_time = 0`)
 }
 
 func (t *Tx) AddOrderDaily(ctx context.Context, d []ingest.OrderDelta) error {
-	for _, x := range d {
-		k := x.Key
-		if err := t.exec(ctx, `INSERT INTO order_daily (seller_id, policy, kind, day, total, hits) VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT DO UPDATE SET total = total + excluded.total, hits = hits + excluded.hits`, k.Seller, k.Policy, k.Kind, k.Day, x.Total, x.Hits); err != nil {
-			return err
-		}
-	}
 	if len(d) == 0 {
 		return nil
+	}
+	rows := make([][]any, len(d))
+	for i, x := range d {
+		k := x.Key
+		rows[i] = []any{k.Seller, k.Policy, k.Kind, k.Day, x.Total, x.Hits}
+	}
+	if err := t.insert(ctx, `INSERT INTO order_daily (seller_id, policy, kind, day, total, hits)`,
+		`ON CONFLICT DO UPDATE SET total = total + excluded.total, hits = hits + excluded.hits`, rows); err != nil {
+		return err
 	}
 	return t.exec(ctx, `DELETE FROM order_daily WHERE total = 0 AND hits = 0`)
 }
 
 func (t *Tx) AddUnknown(ctx context.Context, u []vtr.UnknownCode) error {
-	for _, c := range u {
-		if err := t.exec(ctx, `INSERT INTO unknown_codes (source, carrier, code, example, count) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT DO UPDATE SET count = count + excluded.count`, c.Source, c.Carrier, c.Code, c.Example, c.Count); err != nil {
-			return err
-		}
+	rows := make([][]any, len(u))
+	for i, c := range u {
+		rows[i] = []any{c.Source, c.Carrier, c.Code, c.Example, c.Count}
 	}
-	return nil
+	return t.insert(ctx, `INSERT INTO unknown_codes (source, carrier, code, example, count)`, `ON CONFLICT DO UPDATE SET count = count + excluded.count`, rows)
 }
 
 // The Each… reads are the same SQL on every engine (sqlutil).

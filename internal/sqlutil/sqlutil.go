@@ -255,3 +255,152 @@ func EachOrphan(ctx context.Context, q *sql.Tx, fn func(*ingest.Orphan) error) e
 		return fn(&o)
 	})
 }
+
+// Scanner is a row being read (*sql.Row or *sql.Rows).
+type Scanner interface{ Scan(...any) error }
+
+// Refs splits order references into parallel lists of seller and order
+// IDs (for array parameters).
+func Refs(refs []ingest.OrderRef) (sellers, orders []string) {
+	sellers, orders = make([]string, len(refs)), make([]string, len(refs))
+	for i, r := range refs {
+		sellers[i], orders[i] = r.Seller, r.Order
+	}
+	return sellers, orders
+}
+
+// JSONRefs encodes order references as a JSON array of [seller, order]
+// pairs (for json_each).
+func JSONRefs(refs []ingest.OrderRef) string {
+	pairs := make([][2]string, len(refs))
+	for i, r := range refs {
+		pairs[i] = [2]string{r.Seller, r.Order}
+	}
+	return JSONList(pairs)
+}
+
+// PackageColumns are the packages table's columns, in ScanPackage's order.
+const PackageColumns = `seller_id, order_id, package_id, tracking_norm, cur_seq, first_uploaded_at, edits, policy, outcome, category,
+		carrier, ship_from_id, day, delivered, on_time, reasons, warnings, detected, explanation`
+
+// ScanPackage reads a package row (PackageColumns), its current
+// confirmation left empty.
+func ScanPackage(r Scanner) (ingest.Package, error) {
+	var p ingest.Package
+	var firstUp int64
+	c := &p.Counted
+	err := r.Scan(&p.Key.Seller, &p.Key.Order, &p.Key.Package, &p.Tracking, &p.CurSeq, &firstUp, &p.Edits, &c.Policy, &c.Outcome, &c.Category,
+		&c.Carrier, &c.ShipFrom, &c.Day, &c.Delivered, &c.OnTime, &c.Reasons, &c.Warnings, &c.Detected, &c.Explanation)
+	p.FirstUploadedAt = FromUnix(firstUp)
+	return p, err
+}
+
+// ShipmentRowColumns are a stored confirmation's columns with its key,
+// in ScanShipmentRow's order.
+const ShipmentRowColumns = `seller_id, order_id, package_id, seq, ` + ShipmentColumns
+
+// ScanShipmentRow reads a confirmation (ShipmentRowColumns).
+func ScanShipmentRow(r Scanner) (ingest.ShipmentRow, error) {
+	var row ingest.ShipmentRow
+	s := &row.Shipment
+	var shipped, uploaded int64
+	err := r.Scan(ScanShipment([]any{&s.SellerID, &s.OrderID, &s.PackageID, &row.Seq}, s, &shipped, &uploaded)...)
+	s.ShippedAt, s.UploadedAt = FromUnix(shipped), FromUnix(uploaded)
+	return row, err
+}
+
+// ScanNumberOrder reads a number, an order carrying it, the earliest
+// ship time and the order's destination (JSON).
+func ScanNumberOrder(r Scanner) (string, ingest.NumberOrder, error) {
+	var num, shipTo string
+	var o ingest.NumberOrder
+	var at int64
+	if err := r.Scan(&num, &o.Seller, &o.Order, &at, &shipTo); err != nil {
+		return "", o, err
+	}
+	o.ShippedAt = FromUnix(at)
+	return num, o, json.Unmarshal([]byte(shipTo), &o.ShipTo)
+}
+
+// ScanOrphan reads a parked record (seller_id, order_id, seq, kind, body).
+func ScanOrphan(r Scanner) (ingest.Orphan, error) {
+	var o ingest.Orphan
+	var body string
+	err := r.Scan(&o.SellerID, &o.OrderID, &o.Seq, &o.Kind, &body)
+	o.Body = []byte(body)
+	return o, err
+}
+
+// OrderRow is an order's columns (OrderColumns) as stored.
+func OrderRow(st *ingest.OrderState) []any {
+	o := &st.Order
+	shipTo, _ := json.Marshal(o.ShipTo)
+	var cancelled int64
+	var bySeller bool
+	if c := st.Cancellation; c != nil {
+		cancelled, bySeller = Unix(c.CancelledAt), c.BySeller
+	}
+	return []any{o.SellerID, o.ID, o.Policy, Unix(o.PurchasedAt), o.Category, o.Value.Minor, o.Value.Currency, string(shipTo),
+		Unix(o.ShipBy), Unix(o.DeliverBy), o.Digital, o.Freight, cancelled, bySeller, Unix(st.FirstShippedAt)}
+}
+
+// SummaryRow is a number and its summary's columns (SummaryColumns).
+func SummaryRow(num string, s *vtr.ScanSummary) []any {
+	l := s.FirstPhysicalLocation
+	return []any{num, s.Events, s.Physical, s.Unknown, Unix(s.FirstEventAt), Unix(s.FirstPhysicalAt), s.FirstPhysicalID, l.City, l.State,
+		l.PostalCode, l.Country, Unix(s.DeliveredAt), Unix(s.AttemptedAt), string(s.LastStatus), Unix(s.LastAt), s.LastID, s.DeliveredOffset}
+}
+
+// ShipmentRowArgs is a confirmation's columns (ShipmentRowColumns).
+func ShipmentRowArgs(r *ingest.ShipmentRow) []any {
+	s := &r.Shipment
+	return []any{s.SellerID, s.OrderID, s.PackageID, r.Seq, s.Carrier, s.CarrierName, s.TrackingNumber, s.ShipMethod, s.ShipFromID, Unix(s.ShippedAt), Unix(s.UploadedAt)}
+}
+
+// Columns turns rows of values into one list per column, each typed
+// after the first row's value (string, int64, int, bool), for array
+// parameters (PostgreSQL unnest).
+func Columns(rows [][]any) []any {
+	if len(rows) == 0 {
+		return nil
+	}
+	cols := make([]any, len(rows[0]))
+	for c, v := range rows[0] {
+		switch v.(type) {
+		case string:
+			a := make([]string, len(rows))
+			for i, r := range rows {
+				a[i] = r[c].(string)
+			}
+			cols[c] = a
+		case int64:
+			a := make([]int64, len(rows))
+			for i, r := range rows {
+				a[i] = r[c].(int64)
+			}
+			cols[c] = a
+		case int:
+			a := make([]int64, len(rows))
+			for i, r := range rows {
+				a[i] = int64(r[c].(int))
+			}
+			cols[c] = a
+		case bool:
+			a := make([]bool, len(rows))
+			for i, r := range rows {
+				a[i] = r[c].(bool)
+			}
+			cols[c] = a
+		default:
+			panic(fmt.Sprintf("sqlutil.Columns: column %d: unsupported %T", c, v))
+		}
+	}
+	return cols
+}
+
+// Values is n rows of cols placeholders for a multi-row INSERT:
+// "(?, ?), (?, ?)".
+func Values(n, cols int) string {
+	row := "(?" + strings.Repeat(", ?", cols-1) + ")"
+	return row + strings.Repeat(", "+row, n-1)
+}
