@@ -153,11 +153,11 @@ func (s *Store) write(ctx context.Context, recs []vtr.Record, reject func(error)
 // batch is one import transaction and what it has read. Nothing in it
 // outlives the transaction.
 type batch struct {
-	s         *Store
-	tx        Tx
-	st        vtr.ImportStats
-	sellers   map[string]*vtr.Seller
-	orders    map[orderKey]*orderEntry // nil entry: known absent
+	s       *Store
+	tx      Tx
+	st      vtr.ImportStats
+	sellers map[string]*vtr.Seller
+	orders  map[orderKey]*orderEntry // nil entry: known absent
 	// The packages of every order in orders (their state, history and
 	// IDs by order), loaded with it and kept current by the batch.
 	pkgs      map[PackageKey]*Package

@@ -150,7 +150,7 @@ type OrderState struct {
 // SellerID is "" when the record named no seller.
 type Orphan struct {
 	SellerID, OrderID string
-	Seq               int64 // its place in the group (1 first); 0 from EachOrphan
+	Seq               int64  // its place in the group (1 first); 0 from EachOrphan
 	Kind              string // "shipment" or "cancellation"
 	Body              []byte // the record as JSON
 }
