@@ -773,8 +773,9 @@ func (b *batch) putCancellation(ctx context.Context, c *vtr.Cancellation) error 
 	return b.markOrder(ctx, seller, c.OrderID)
 }
 
-// eventChunk is how many events one multi-row insert carries.
-const eventChunk = 256
+// eventChunk is how many events are stored at once (one round trip on
+// PostgreSQL; SQLite splits it into multi-row INSERTs).
+const eventChunk = 1000
 
 func (b *batch) putEvent(ctx context.Context, e *vtr.Event) error {
 	b.events = append(b.events, e)

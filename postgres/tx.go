@@ -273,31 +273,22 @@ func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]inge
 }
 
 func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, error) {
-	var q strings.Builder
-	q.WriteString(`INSERT INTO events (` + sqlutil.EventColumns + `) VALUES `)
-	args := make([]any, 0, 19*len(evs))
+	if len(evs) == 0 {
+		return nil, nil
+	}
+	rows := make([][]any, len(evs))
 	byID := make(map[[2]string]*vtr.Event, len(evs))
 	for i, e := range evs {
-		if i > 0 {
-			q.WriteString(",")
-		}
-		q.WriteString("(")
-		for c := range 19 {
-			if c > 0 {
-				q.WriteString(",")
-			}
-			fmt.Fprintf(&q, "$%d", 19*i+c+1)
-		}
-		q.WriteString(")")
-		args = append(args, e.TrackingNumber, e.ID, e.Carrier, e.ReportedBy, unix(e.OccurredAt), e.OffsetSeconds, e.OffsetKnown, e.Code, e.TypeCode,
+		rows[i] = []any{e.TrackingNumber, e.ID, e.Carrier, e.ReportedBy, unix(e.OccurredAt), e.OffsetSeconds, e.OffsetKnown, e.Code, e.TypeCode,
 			e.Description, string(e.Status), string(e.Class), e.ClassRule, e.Location.City, e.Location.State, e.Location.PostalCode,
-			e.Location.Country, e.Source, e.SourceID)
+			e.Location.Country, e.Source, e.SourceID}
 		byID[[2]string{e.TrackingNumber, e.ID}] = e
 	}
-	q.WriteString(" ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id")
 	var out []*vtr.Event
-	rows, err := t.query(ctx, q.String(), args...)
-	return out, each(rows, err, func(r *sql.Rows) error {
+	r, err := t.query(ctx, `INSERT INTO events (`+sqlutil.EventColumns+`) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
+		$5::bigint[], $6::int[], $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
+		$16::text[], $17::text[], $18::text[], $19::text[]) ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, sqlutil.Columns(rows)...)
+	return out, each(r, err, func(r *sql.Rows) error {
 		var k [2]string
 		if err := r.Scan(&k[0], &k[1]); err != nil {
 			return err
