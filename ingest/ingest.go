@@ -225,22 +225,16 @@ func newBatch(s *Store, tx Tx) *batch {
 // IDs. Records are then applied from memory; what a record changes is
 // seen by the records after it.
 func (b *batch) prefetch(ctx context.Context, recs []vtr.Record) error {
+	// ids: every order ID named; noSeller: those named without a seller.
 	var ids, noSeller []string
 	var refs []orderKey
 	seen := map[string]bool{}
-	addID := func(id string) {
-		if !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
 	for i := range recs {
 		r := &recs[i]
 		var seller, order string
 		switch {
 		case r.Order != nil:
 			seller, order = r.Order.SellerID, r.Order.ID
-			noSeller = append(noSeller, order) // a new order joins its ID's sellers
 		case r.Shipment != nil:
 			seller, order = r.Shipment.SellerID, r.Shipment.OrderID
 		case r.Cancellation != nil:
@@ -248,14 +242,18 @@ func (b *batch) prefetch(ctx context.Context, recs []vtr.Record) error {
 		default:
 			continue
 		}
-		addID(order)
+		if !seen[order] {
+			seen[order] = true
+			ids = append(ids, order)
+		}
 		if seller == "" {
 			noSeller = append(noSeller, order)
 		} else {
 			refs = append(refs, orderKey{seller, order})
 		}
 	}
-	if err := b.loadOrderSellers(ctx, noSeller); err != nil {
+	// The sellers of every ID: a new order joins its ID's list.
+	if err := b.loadOrderSellers(ctx, ids); err != nil {
 		return err
 	}
 	for _, id := range noSeller {
@@ -799,8 +797,10 @@ func (b *batch) flushEvents(ctx context.Context) error {
 	b.st.Events += len(stored)
 	b.events = b.events[:0]
 	var missing []string
+	seen := map[string]bool{}
 	for _, e := range stored {
-		if _, ok := b.summaries[e.TrackingNumber]; !ok && !slices.Contains(missing, e.TrackingNumber) {
+		if _, ok := b.summaries[e.TrackingNumber]; !ok && !seen[e.TrackingNumber] {
+			seen[e.TrackingNumber] = true
 			missing = append(missing, e.TrackingNumber)
 		}
 	}
