@@ -28,6 +28,11 @@ type Store interface {
 	// rules refuse) is passed to reject and skipped. What Import reports
 	// in its stats is committed; on an error or a cancelled context the
 	// batch in progress is rolled back and the earlier ones are kept.
+	// next is called from a goroutine of Import's own, one call at a
+	// time, so that reading overlaps writing; reject is never called
+	// concurrently with itself. When Import returns an error, a call to
+	// next already in progress may still complete: the caller closes its
+	// input to end it.
 	Import(ctx context.Context, next func() (Record, error), reject func(error)) (ImportStats, error)
 	// Rate answers a seller's rates as of a time, from the aggregates.
 	// An empty policy means the seller's first; a policy the seller is

@@ -20,6 +20,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vtr-project/vtr"
@@ -73,27 +74,58 @@ func (s *Store) Close() error { return s.eng.Close() }
 // committed batches only: when ctx is cancelled or an error occurs, the
 // batch in progress is rolled back and the committed ones are kept.
 func (s *Store) Import(ctx context.Context, next func() (vtr.Record, error), reject func(error)) (vtr.ImportStats, error) {
-	var total vtr.ImportStats
-	for {
-		// Read the batch first, then write it: the writer lock is held
-		// while records are applied, never while the input is waited for
-		// (a pipe that stalls must not stop the other writers).
-		recs, rejected, done, err := s.collect(ctx, next, reject)
-		total.Rejected += rejected
-		if err != nil {
-			return total, err
+	// Read a batch first, then write it: the writer lock is held while
+	// records are applied, never while the input is waited for (a pipe
+	// that stalls must not stop the other writers). The next batch is
+	// read and decoded while this one is written, on the other core.
+	var mu sync.Mutex
+	rej := func(err error) { // reject is never called concurrently
+		mu.Lock()
+		defer mu.Unlock()
+		reject(err)
+	}
+	rctx, stop := context.WithCancel(ctx)
+	defer stop()
+	type part struct {
+		recs     []vtr.Record
+		rejected int
+		done     bool
+		err      error
+	}
+	parts := make(chan part, 1)
+	go func() {
+		defer close(parts)
+		for {
+			var p part
+			p.recs, p.rejected, p.done, p.err = s.collect(rctx, next, rej)
+			select {
+			case parts <- p:
+			case <-rctx.Done():
+				return
+			}
+			if p.done || p.err != nil {
+				return
+			}
 		}
-		if len(recs) > 0 {
-			st, err := s.write(ctx, recs, reject)
+	}()
+	var total vtr.ImportStats
+	for p := range parts {
+		total.Rejected += p.rejected
+		if p.err != nil {
+			return total, p.err
+		}
+		if len(p.recs) > 0 {
+			st, err := s.write(ctx, p.recs, rej)
 			if err != nil {
 				return total, err
 			}
 			total.Add(st)
 		}
-		if done {
+		if p.done {
 			return total, nil
 		}
 	}
+	return total, ctx.Err()
 }
 
 // collect reads up to BatchSize records; done is true at the end of the

@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vtr-project/vtr/flatfile"
@@ -73,8 +74,13 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// The import reads on a goroutine of its own while it writes: the
+	// progress line and stderr are shared, so they are used under mu.
+	var mu sync.Mutex
 	var rejected int
 	reject := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
 		rejected++
 		prog.clear()
 		fmt.Fprintf(m.Stderr, "vtr: %v\n", err)
@@ -83,11 +89,15 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	st, err := store.Import(ctx, func() (native.Record, error) {
 		rec, err := next()
 		if err == nil {
+			mu.Lock()
 			prog.tick()
+			mu.Unlock()
 		}
 		return rec, err
 	}, reject)
+	mu.Lock()
 	prog.done()
+	mu.Unlock()
 	el := time.Since(start).Seconds()
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "stopped: the batch in progress was rolled back; what is below was committed\n")
