@@ -159,7 +159,7 @@ func (d *DB) Begin(ctx context.Context) (ingest.Tx, error) {
 		tx.Rollback()
 		return nil, d.translate(fmt.Errorf("begin: %w", err))
 	}
-	return &Tx{d: d, tx: tx, stmts: map[string]*sql.Stmt{}}, nil
+	return &Tx{d: d, tx: tx, Stmts: sqlutil.NewStmts(tx, d.translate)}, nil
 }
 
 // BeginRead starts a read-only transaction over one snapshot.
@@ -168,7 +168,7 @@ func (d *DB) BeginRead(ctx context.Context) (ingest.Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{d: d, tx: tx, stmts: map[string]*sql.Stmt{}}, nil
+	return &Tx{d: d, tx: tx, Stmts: sqlutil.NewStmts(tx, d.translate)}, nil
 }
 
 var (

@@ -4,8 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
-	"strings"
 
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/ingest"
@@ -15,9 +13,9 @@ import (
 // Tx is one transaction: ingest.Tx in SQL. Statements are prepared once
 // per transaction.
 type Tx struct {
-	d     *DB
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt
+	d  *DB
+	tx *sql.Tx
+	sqlutil.Stmts
 }
 
 var _ ingest.Tx = (*Tx)(nil)
@@ -28,47 +26,9 @@ func (t *Tx) Commit() error { return t.d.translate(t.tx.Commit()) }
 // Rollback abandons the transaction.
 func (t *Tx) Rollback() error { return t.tx.Rollback() }
 
-func (t *Tx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
-	if st, ok := t.stmts[q]; ok {
-		return st, nil
-	}
-	st, err := t.tx.PrepareContext(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("prepare %q: %w", strings.Fields(q)[0], err)
-	}
-	t.stmts[q] = st
-	return st, nil
-}
-
-func (t *Tx) exec(ctx context.Context, q string, args ...any) error {
-	st, err := t.stmt(ctx, q)
-	if err != nil {
-		return err
-	}
-	_, err = st.ExecContext(ctx, args...)
-	return t.d.translate(err)
-}
-
-func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	st, err := t.stmt(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := st.QueryContext(ctx, args...)
-	return rows, t.d.translate(err)
-}
-
-func (t *Tx) queryRow(ctx context.Context, q string, args ...any) (*sql.Row, error) {
-	st, err := t.stmt(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	return st.QueryRowContext(ctx, args...), nil
-}
-
 func (t *Tx) Seller(ctx context.Context, id string) (vtr.Seller, bool, error) {
 	s := vtr.Seller{ID: id}
-	row, err := t.queryRow(ctx, `SELECT name, policies, ship_from FROM sellers WHERE seller_id = $1`, id)
+	row, err := t.QueryRow(ctx, `SELECT name, policies, ship_from FROM sellers WHERE seller_id = $1`, id)
 	if err != nil {
 		return s, false, err
 	}
@@ -83,14 +43,14 @@ func (t *Tx) Seller(ctx context.Context, id string) (vtr.Seller, bool, error) {
 }
 
 func (t *Tx) PutSeller(ctx context.Context, s *vtr.Seller) error {
-	return t.exec(ctx, `INSERT INTO sellers (seller_id, name, policies, ship_from) VALUES ($1, $2, $3, $4)
+	return t.Exec(ctx, `INSERT INTO sellers (seller_id, name, policies, ship_from) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (seller_id) DO UPDATE SET name = excluded.name, policies = excluded.policies, ship_from = excluded.ship_from`,
 		s.ID, s.Name, sqlutil.JSONList(s.Policies), sqlutil.JSONList(s.ShipFrom))
 }
 
 func (t *Tx) SellerPackages(ctx context.Context, sellerID string) ([]ingest.PackageKey, error) {
 	var out []ingest.PackageKey
-	rows, err := t.query(ctx, `SELECT order_id, package_id FROM packages WHERE seller_id = $1`, sellerID)
+	rows, err := t.Query(ctx, `SELECT order_id, package_id FROM packages WHERE seller_id = $1`, sellerID)
 	return out, each(rows, err, func(r *sql.Rows) error {
 		k := ingest.PackageKey{Seller: sellerID}
 		if err := r.Scan(&k.Order, &k.Package); err != nil {
@@ -110,7 +70,7 @@ const refsIn = `(seller_id, order_id) IN (SELECT * FROM unnest($1::text[], $2::t
 func (t *Tx) Orders(ctx context.Context, refs []ingest.OrderRef) ([]ingest.OrderState, error) {
 	var out []ingest.OrderState
 	sellers, orders := sqlutil.Refs(refs)
-	rows, err := t.query(ctx, `SELECT `+sqlutil.OrderColumns+` FROM orders WHERE `+refsIn, sellers, orders)
+	rows, err := t.Query(ctx, `SELECT `+sqlutil.OrderColumns+` FROM orders WHERE `+refsIn, sellers, orders)
 	return out, each(rows, err, func(r *sql.Rows) error {
 		st, err := sqlutil.ScanOrder(r)
 		out = append(out, st)
@@ -120,7 +80,7 @@ func (t *Tx) Orders(ctx context.Context, refs []ingest.OrderRef) ([]ingest.Order
 
 func (t *Tx) OrderSellers(ctx context.Context, orderIDs []string) (map[string][]string, error) {
 	out := map[string][]string{}
-	rows, err := t.query(ctx, `SELECT order_id, seller_id FROM orders WHERE order_id = ANY($1) ORDER BY order_id, seller_id`, orderIDs)
+	rows, err := t.Query(ctx, `SELECT order_id, seller_id FROM orders WHERE order_id = ANY($1) ORDER BY order_id, seller_id`, orderIDs)
 	return out, each(rows, err, func(r *sql.Rows) error {
 		var o, s string
 		err := r.Scan(&o, &s)
@@ -137,7 +97,7 @@ func (t *Tx) PutOrders(ctx context.Context, os []*ingest.OrderState) error {
 	for i, st := range os {
 		rows[i] = sqlutil.OrderRow(st)
 	}
-	return t.exec(ctx, `INSERT INTO orders (`+sqlutil.OrderColumns+`) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[],
+	return t.Exec(ctx, `INSERT INTO orders (`+sqlutil.OrderColumns+`) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[],
 		$5::text[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::boolean[], $12::boolean[], $13::bigint[], $14::boolean[], $15::bigint[])
 		ON CONFLICT (seller_id, order_id) DO UPDATE SET policy = excluded.policy, purchased_at = excluded.purchased_at,
 		category = excluded.category, value_minor = excluded.value_minor, currency = excluded.currency, ship_to = excluded.ship_to,
@@ -149,7 +109,7 @@ func (t *Tx) PutOrders(ctx context.Context, os []*ingest.OrderState) error {
 func (t *Tx) OrderPackages(ctx context.Context, refs []ingest.OrderRef) ([]ingest.Package, error) {
 	var out []ingest.Package
 	sellers, orders := sqlutil.Refs(refs)
-	rows, err := t.query(ctx, `SELECT `+sqlutil.PackageColumns+` FROM packages WHERE `+refsIn+` ORDER BY seller_id, order_id, package_id`, sellers, orders)
+	rows, err := t.Query(ctx, `SELECT `+sqlutil.PackageColumns+` FROM packages WHERE `+refsIn+` ORDER BY seller_id, order_id, package_id`, sellers, orders)
 	return out, each(rows, err, func(r *sql.Rows) error {
 		p, err := sqlutil.ScanPackage(r)
 		out = append(out, p)
@@ -160,7 +120,7 @@ func (t *Tx) OrderPackages(ctx context.Context, refs []ingest.OrderRef) ([]inges
 func (t *Tx) Histories(ctx context.Context, refs []ingest.OrderRef) ([]ingest.ShipmentRow, error) {
 	var out []ingest.ShipmentRow
 	sellers, orders := sqlutil.Refs(refs)
-	rows, err := t.query(ctx, `SELECT `+sqlutil.ShipmentRowColumns+` FROM shipments WHERE `+refsIn+` ORDER BY seller_id, order_id, package_id, seq`, sellers, orders)
+	rows, err := t.Query(ctx, `SELECT `+sqlutil.ShipmentRowColumns+` FROM shipments WHERE `+refsIn+` ORDER BY seller_id, order_id, package_id, seq`, sellers, orders)
 	return out, each(rows, err, func(r *sql.Rows) error {
 		row, err := sqlutil.ScanShipmentRow(r)
 		out = append(out, row)
@@ -176,7 +136,7 @@ func (t *Tx) AddShipments(ctx context.Context, list []ingest.ShipmentRow) error 
 	for i := range list {
 		rows[i] = sqlutil.ShipmentRowArgs(&list[i])
 	}
-	return t.exec(ctx, `INSERT INTO shipments (`+sqlutil.ShipmentRowColumns+`) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[],
+	return t.Exec(ctx, `INSERT INTO shipments (`+sqlutil.ShipmentRowColumns+`) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[],
 		$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[])`, sqlutil.Columns(rows)...)
 }
 
@@ -188,7 +148,7 @@ func (t *Tx) PutPackages(ctx context.Context, ps []*ingest.Package) error {
 	for i, p := range ps {
 		rows[i] = []any{p.Key.Seller, p.Key.Order, p.Key.Package, p.Tracking, unix(p.FirstUploadedAt), int64(p.Edits), p.CurSeq}
 	}
-	return t.exec(ctx, `INSERT INTO packages (seller_id, order_id, package_id, tracking_norm, first_uploaded_at, edits, cur_seq)
+	return t.Exec(ctx, `INSERT INTO packages (seller_id, order_id, package_id, tracking_norm, first_uploaded_at, edits, cur_seq)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::bigint[])
 		ON CONFLICT (seller_id, order_id, package_id) DO UPDATE SET tracking_norm = excluded.tracking_norm,
 		first_uploaded_at = excluded.first_uploaded_at, edits = excluded.edits, cur_seq = excluded.cur_seq`, sqlutil.Columns(rows)...)
@@ -205,7 +165,7 @@ func (t *Tx) PutVerdicts(ctx context.Context, vs []ingest.Verdict) error {
 			c.Day, c.Category, c.ShipFrom, c.Delivered, c.OnTime}
 	}
 	// Unchanged indexed columns (policy, day) keep the update heap-only.
-	return t.exec(ctx, `UPDATE packages p SET policy = v.policy, outcome = v.outcome, reasons = v.reasons, warnings = v.warnings,
+	return t.Exec(ctx, `UPDATE packages p SET policy = v.policy, outcome = v.outcome, reasons = v.reasons, warnings = v.warnings,
 		carrier = v.carrier, detected = v.detected, explanation = v.explanation, day = v.day, category = v.category,
 		ship_from_id = v.ship_from_id, delivered = v.delivered, on_time = v.on_time
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
@@ -216,7 +176,7 @@ func (t *Tx) PutVerdicts(ctx context.Context, vs []ingest.Verdict) error {
 
 func (t *Tx) Orphans(ctx context.Context, orderIDs []string) ([]ingest.Orphan, error) {
 	var out []ingest.Orphan
-	rows, err := t.query(ctx, `SELECT seller_id, order_id, seq, kind, body FROM orphans WHERE order_id = ANY($1) ORDER BY seller_id, order_id, seq`, orderIDs)
+	rows, err := t.Query(ctx, `SELECT seller_id, order_id, seq, kind, body FROM orphans WHERE order_id = ANY($1) ORDER BY seller_id, order_id, seq`, orderIDs)
 	return out, each(rows, err, func(r *sql.Rows) error {
 		o, err := sqlutil.ScanOrphan(r)
 		out = append(out, o)
@@ -229,7 +189,7 @@ func (t *Tx) DeleteOrphans(ctx context.Context, groups []ingest.OrderRef) error 
 		return nil
 	}
 	sellers, orders := sqlutil.Refs(groups)
-	return t.exec(ctx, `DELETE FROM orphans WHERE `+refsIn, sellers, orders)
+	return t.Exec(ctx, `DELETE FROM orphans WHERE `+refsIn, sellers, orders)
 }
 
 func (t *Tx) AddOrphans(ctx context.Context, os []ingest.Orphan) error {
@@ -240,7 +200,7 @@ func (t *Tx) AddOrphans(ctx context.Context, os []ingest.Orphan) error {
 	for i, o := range os {
 		rows[i] = []any{o.SellerID, o.OrderID, o.Seq, o.Kind, string(o.Body)}
 	}
-	return t.exec(ctx, `INSERT INTO orphans (seller_id, order_id, seq, kind, body)
+	return t.Exec(ctx, `INSERT INTO orphans (seller_id, order_id, seq, kind, body)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[])`, sqlutil.Columns(rows)...)
 }
 
@@ -249,7 +209,7 @@ func (t *Tx) PackagesByNumber(ctx context.Context, nums []string) (map[string][]
 	if len(nums) == 0 {
 		return out, nil
 	}
-	rows, err := t.query(ctx, `SELECT tracking_norm, seller_id, order_id, package_id FROM packages WHERE tracking_norm = ANY($1)`, nums)
+	rows, err := t.Query(ctx, `SELECT tracking_norm, seller_id, order_id, package_id FROM packages WHERE tracking_norm = ANY($1)`, nums)
 	return out, each(rows, err, func(r *sql.Rows) error {
 		var num string
 		var k ingest.PackageKey
@@ -261,7 +221,7 @@ func (t *Tx) PackagesByNumber(ctx context.Context, nums []string) (map[string][]
 
 func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]ingest.NumberOrder, error) {
 	out := map[string][]ingest.NumberOrder{}
-	rows, err := t.query(ctx, `SELECT p.tracking_norm, o.seller_id, o.order_id, MIN(s.shipped_at), o.ship_to FROM packages p
+	rows, err := t.Query(ctx, `SELECT p.tracking_norm, o.seller_id, o.order_id, MIN(s.shipped_at), o.ship_to FROM packages p
 		JOIN shipments s ON s.seller_id = p.seller_id AND s.order_id = p.order_id AND s.package_id = p.package_id AND s.seq = p.cur_seq
 		JOIN orders o ON o.seller_id = p.seller_id AND o.order_id = p.order_id
 		WHERE p.tracking_norm = ANY($1) GROUP BY p.tracking_norm, o.seller_id, o.order_id, o.ship_to`, nums)
@@ -285,7 +245,7 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, err
 		byID[[2]string{e.TrackingNumber, e.ID}] = e
 	}
 	var out []*vtr.Event
-	r, err := t.query(ctx, `INSERT INTO events (`+sqlutil.EventColumns+`) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
+	r, err := t.Query(ctx, `INSERT INTO events (`+sqlutil.EventColumns+`) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
 		$5::bigint[], $6::int[], $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
 		$16::text[], $17::text[], $18::text[], $19::text[]) ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, sqlutil.Columns(rows)...)
 	return out, each(r, err, func(r *sql.Rows) error {
@@ -303,7 +263,7 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, err
 
 func (t *Tx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error) {
 	out := make(map[string]vtr.ScanSummary, len(nums))
-	rows, err := t.query(ctx, `SELECT tracking_norm, `+sqlutil.SummaryColumns+` FROM scan_summaries WHERE tracking_norm = ANY($1)`, nums)
+	rows, err := t.Query(ctx, `SELECT tracking_norm, `+sqlutil.SummaryColumns+` FROM scan_summaries WHERE tracking_norm = ANY($1)`, nums)
 	return out, each(rows, err, func(r *sql.Rows) error {
 		var num string
 		var s vtr.ScanSummary
@@ -323,7 +283,7 @@ func (t *Tx) PutSummaries(ctx context.Context, list []ingest.NumberSummary) erro
 	for i, x := range list {
 		rows[i] = sqlutil.SummaryRow(x.Num, x.Summary)
 	}
-	return t.exec(ctx, `INSERT INTO scan_summaries (tracking_norm, `+sqlutil.SummaryColumns+`)
+	return t.Exec(ctx, `INSERT INTO scan_summaries (tracking_norm, `+sqlutil.SummaryColumns+`)
 		SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::text[],
 			$10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::bigint[], $16::text[], $17::int[])
 		ON CONFLICT (tracking_norm) DO UPDATE SET
@@ -343,14 +303,14 @@ func (t *Tx) AddDaily(ctx context.Context, d []ingest.DailyDelta) error {
 		k := x.Key
 		rows[i] = []any{k.Seller, k.Policy, k.Day, k.Category, k.Carrier, k.ShipFrom, x.Valid, x.Invalid, x.Exempt, x.Delivered, x.OnTime}
 	}
-	if err := t.exec(ctx, `INSERT INTO vtr_daily (seller_id, policy, day, category, carrier, ship_from_id, valid, invalid, exempt, delivered, on_time)
+	if err := t.Exec(ctx, `INSERT INTO vtr_daily (seller_id, policy, day, category, carrier, ship_from_id, valid, invalid, exempt, delivered, on_time)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::int[], $10::int[], $11::int[])
 		ON CONFLICT (seller_id, policy, day, category, carrier, ship_from_id) DO UPDATE SET valid = vtr_daily.valid + excluded.valid,
 		invalid = vtr_daily.invalid + excluded.invalid, exempt = vtr_daily.exempt + excluded.exempt,
 		delivered = vtr_daily.delivered + excluded.delivered, on_time = vtr_daily.on_time + excluded.on_time`, sqlutil.Columns(rows)...); err != nil {
 		return err
 	}
-	return t.exec(ctx, `DELETE FROM vtr_daily WHERE valid = 0 AND invalid = 0 AND exempt = 0 AND delivered = 0 AND on_time = 0`)
+	return t.Exec(ctx, `DELETE FROM vtr_daily WHERE valid = 0 AND invalid = 0 AND exempt = 0 AND delivered = 0 AND on_time = 0`)
 }
 
 func (t *Tx) AddOrderDaily(ctx context.Context, d []ingest.OrderDelta) error {
@@ -362,13 +322,13 @@ func (t *Tx) AddOrderDaily(ctx context.Context, d []ingest.OrderDelta) error {
 		k := x.Key
 		rows[i] = []any{k.Seller, k.Policy, k.Kind, k.Day, x.Total, x.Hits}
 	}
-	if err := t.exec(ctx, `INSERT INTO order_daily (seller_id, policy, kind, day, total, hits)
+	if err := t.Exec(ctx, `INSERT INTO order_daily (seller_id, policy, kind, day, total, hits)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[], $6::int[])
 		ON CONFLICT (seller_id, policy, kind, day) DO UPDATE SET total = order_daily.total + excluded.total, hits = order_daily.hits + excluded.hits`,
 		sqlutil.Columns(rows)...); err != nil {
 		return err
 	}
-	return t.exec(ctx, `DELETE FROM order_daily WHERE total = 0 AND hits = 0`)
+	return t.Exec(ctx, `DELETE FROM order_daily WHERE total = 0 AND hits = 0`)
 }
 
 func (t *Tx) AddUnknown(ctx context.Context, u []vtr.UnknownCode) error {
@@ -379,7 +339,7 @@ func (t *Tx) AddUnknown(ctx context.Context, u []vtr.UnknownCode) error {
 	for i, c := range u {
 		rows[i] = []any{c.Source, c.Carrier, c.Code, c.Example, c.Count}
 	}
-	return t.exec(ctx, `INSERT INTO unknown_codes (source, carrier, code, example, count) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+	return t.Exec(ctx, `INSERT INTO unknown_codes (source, carrier, code, example, count) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
 		ON CONFLICT (source, carrier, code) DO UPDATE SET count = unknown_codes.count + excluded.count`, sqlutil.Columns(rows)...)
 }
 

@@ -160,7 +160,7 @@ func (d *DB) Begin(ctx context.Context) (ingest.Tx, error) {
 	if err != nil {
 		return nil, d.translate(fmt.Errorf("begin: %w", err))
 	}
-	return &Tx{d: d, tx: tx, stmts: map[string]*sql.Stmt{}}, nil
+	return &Tx{d: d, tx: tx, Stmts: sqlutil.NewStmts(tx, d.translate)}, nil
 }
 
 // BeginRead starts a read transaction over one snapshot.
@@ -169,7 +169,7 @@ func (d *DB) BeginRead(ctx context.Context) (ingest.Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{d: d, tx: tx, stmts: map[string]*sql.Stmt{}}, nil
+	return &Tx{d: d, tx: tx, Stmts: sqlutil.NewStmts(tx, d.translate)}, nil
 }
 
 var (

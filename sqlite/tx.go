@@ -15,9 +15,9 @@ import (
 // Tx is one transaction: ingest.Tx in SQL. Statements are prepared once
 // per transaction.
 type Tx struct {
-	d     *DB
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt
+	d  *DB
+	tx *sql.Tx
+	sqlutil.Stmts
 }
 
 var _ ingest.Tx = (*Tx)(nil)
@@ -28,49 +28,11 @@ func (t *Tx) Commit() error { return t.d.translate(t.tx.Commit()) }
 // Rollback abandons the transaction.
 func (t *Tx) Rollback() error { return t.tx.Rollback() }
 
-func (t *Tx) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
-	if st, ok := t.stmts[q]; ok {
-		return st, nil
-	}
-	st, err := t.tx.PrepareContext(ctx, q)
-	if err != nil {
-		return nil, fmt.Errorf("prepare %q: %w", strings.Fields(q)[0], err)
-	}
-	t.stmts[q] = st
-	return st, nil
-}
-
-func (t *Tx) exec(ctx context.Context, q string, args ...any) error {
-	st, err := t.stmt(ctx, q)
-	if err != nil {
-		return err
-	}
-	_, err = st.ExecContext(ctx, args...)
-	return t.d.translate(err)
-}
-
-func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
-	st, err := t.stmt(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := st.QueryContext(ctx, args...)
-	return rows, t.d.translate(err)
-}
-
-func (t *Tx) queryRow(ctx context.Context, q string, args ...any) (*sql.Row, error) {
-	st, err := t.stmt(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	return st.QueryRowContext(ctx, args...), nil
-}
-
 var each = sqlutil.Each
 
 func (t *Tx) Seller(ctx context.Context, id string) (vtr.Seller, bool, error) {
 	s := vtr.Seller{ID: id}
-	row, err := t.queryRow(ctx, `SELECT name, policies, ship_from FROM sellers WHERE seller_id = ?`, id)
+	row, err := t.QueryRow(ctx, `SELECT name, policies, ship_from FROM sellers WHERE seller_id = ?`, id)
 	if err != nil {
 		return s, false, err
 	}
@@ -85,14 +47,14 @@ func (t *Tx) Seller(ctx context.Context, id string) (vtr.Seller, bool, error) {
 }
 
 func (t *Tx) PutSeller(ctx context.Context, s *vtr.Seller) error {
-	return t.exec(ctx, `INSERT INTO sellers (seller_id, name, policies, ship_from) VALUES (?, ?, ?, ?)
+	return t.Exec(ctx, `INSERT INTO sellers (seller_id, name, policies, ship_from) VALUES (?, ?, ?, ?)
 		ON CONFLICT (seller_id) DO UPDATE SET name = excluded.name, policies = excluded.policies, ship_from = excluded.ship_from`,
 		s.ID, s.Name, sqlutil.JSONList(s.Policies), sqlutil.JSONList(s.ShipFrom))
 }
 
 func (t *Tx) SellerPackages(ctx context.Context, sellerID string) ([]ingest.PackageKey, error) {
 	var out []ingest.PackageKey
-	rows, err := t.query(ctx, `SELECT order_id, package_id FROM packages WHERE seller_id = ?`, sellerID)
+	rows, err := t.Query(ctx, `SELECT order_id, package_id FROM packages WHERE seller_id = ?`, sellerID)
 	return out, each(rows, err, func(r *sql.Rows) error {
 		k := ingest.PackageKey{Seller: sellerID}
 		if err := r.Scan(&k.Order, &k.Package); err != nil {
@@ -120,7 +82,7 @@ func (t *Tx) insert(ctx context.Context, head, tail string, rows [][]any) error 
 		for _, r := range part {
 			args = append(args, r...)
 		}
-		if err := t.exec(ctx, head+` VALUES `+sqlutil.Values(len(part), len(part[0]))+` `+tail, args...); err != nil {
+		if err := t.Exec(ctx, head+` VALUES `+sqlutil.Values(len(part), len(part[0]))+` `+tail, args...); err != nil {
 			return err
 		}
 	}
@@ -133,7 +95,7 @@ const refsJoin = `json_each(?) j CROSS JOIN %s x ON x.seller_id = json_extract(j
 
 func (t *Tx) Orders(ctx context.Context, refs []ingest.OrderRef) ([]ingest.OrderState, error) {
 	var out []ingest.OrderState
-	rows, err := t.query(ctx, `SELECT `+sqlutil.Prefixed("x.", sqlutil.OrderColumns)+` FROM `+fmt.Sprintf(refsJoin, "orders"), sqlutil.JSONRefs(refs))
+	rows, err := t.Query(ctx, `SELECT `+sqlutil.Prefixed("x.", sqlutil.OrderColumns)+` FROM `+fmt.Sprintf(refsJoin, "orders"), sqlutil.JSONRefs(refs))
 	return out, each(rows, err, func(r *sql.Rows) error {
 		st, err := sqlutil.ScanOrder(r)
 		out = append(out, st)
@@ -143,7 +105,7 @@ func (t *Tx) Orders(ctx context.Context, refs []ingest.OrderRef) ([]ingest.Order
 
 func (t *Tx) OrderSellers(ctx context.Context, orderIDs []string) (map[string][]string, error) {
 	out := map[string][]string{}
-	rows, err := t.query(ctx, `SELECT o.order_id, o.seller_id FROM json_each(?) j CROSS JOIN orders o ON o.order_id = j.value
+	rows, err := t.Query(ctx, `SELECT o.order_id, o.seller_id FROM json_each(?) j CROSS JOIN orders o ON o.order_id = j.value
 		ORDER BY o.order_id, o.seller_id`, sqlutil.JSONList(orderIDs))
 	return out, each(rows, err, func(r *sql.Rows) error {
 		var o, s string
@@ -166,7 +128,7 @@ func (t *Tx) PutOrders(ctx context.Context, os []*ingest.OrderState) error {
 
 func (t *Tx) OrderPackages(ctx context.Context, refs []ingest.OrderRef) ([]ingest.Package, error) {
 	var out []ingest.Package
-	rows, err := t.query(ctx, `SELECT `+sqlutil.Prefixed("x.", sqlutil.PackageColumns)+` FROM `+fmt.Sprintf(refsJoin, "packages"), sqlutil.JSONRefs(refs))
+	rows, err := t.Query(ctx, `SELECT `+sqlutil.Prefixed("x.", sqlutil.PackageColumns)+` FROM `+fmt.Sprintf(refsJoin, "packages"), sqlutil.JSONRefs(refs))
 	return out, each(rows, err, func(r *sql.Rows) error {
 		p, err := sqlutil.ScanPackage(r)
 		out = append(out, p)
@@ -176,7 +138,7 @@ func (t *Tx) OrderPackages(ctx context.Context, refs []ingest.OrderRef) ([]inges
 
 func (t *Tx) Histories(ctx context.Context, refs []ingest.OrderRef) ([]ingest.ShipmentRow, error) {
 	var out []ingest.ShipmentRow
-	rows, err := t.query(ctx, `SELECT `+sqlutil.Prefixed("x.", sqlutil.ShipmentRowColumns)+` FROM `+fmt.Sprintf(refsJoin, "shipments")+`
+	rows, err := t.Query(ctx, `SELECT `+sqlutil.Prefixed("x.", sqlutil.ShipmentRowColumns)+` FROM `+fmt.Sprintf(refsJoin, "shipments")+`
 		ORDER BY x.seller_id, x.order_id, x.package_id, x.seq`, sqlutil.JSONRefs(refs))
 	return out, each(rows, err, func(r *sql.Rows) error {
 		row, err := sqlutil.ScanShipmentRow(r)
@@ -210,12 +172,12 @@ func (t *Tx) PutVerdicts(ctx context.Context, vs []ingest.Verdict) error {
 		if now.Policy == old.Policy && now.Day == old.Day {
 			// The indexed columns are unchanged: leave them out of the SET so
 			// SQLite does not rewrite packages_by_day.
-			err = t.exec(ctx, `UPDATE packages SET outcome = ?, reasons = ?, warnings = ?, carrier = ?, detected = ?, explanation = ?,
+			err = t.Exec(ctx, `UPDATE packages SET outcome = ?, reasons = ?, warnings = ?, carrier = ?, detected = ?, explanation = ?,
 				category = ?, ship_from_id = ?, delivered = ?, on_time = ? WHERE seller_id = ? AND order_id = ? AND package_id = ?`,
 				now.Outcome, now.Reasons, now.Warnings, now.Carrier, now.Detected, now.Explanation,
 				now.Category, now.ShipFrom, now.Delivered, now.OnTime, k.Seller, k.Order, k.Package)
 		} else {
-			err = t.exec(ctx, `UPDATE packages SET policy = ?, outcome = ?, reasons = ?, warnings = ?, carrier = ?, detected = ?, explanation = ?,
+			err = t.Exec(ctx, `UPDATE packages SET policy = ?, outcome = ?, reasons = ?, warnings = ?, carrier = ?, detected = ?, explanation = ?,
 				day = ?, category = ?, ship_from_id = ?, delivered = ?, on_time = ? WHERE seller_id = ? AND order_id = ? AND package_id = ?`,
 				now.Policy, now.Outcome, now.Reasons, now.Warnings, now.Carrier, now.Detected, now.Explanation,
 				now.Day, now.Category, now.ShipFrom, now.Delivered, now.OnTime, k.Seller, k.Order, k.Package)
@@ -229,7 +191,7 @@ func (t *Tx) PutVerdicts(ctx context.Context, vs []ingest.Verdict) error {
 
 func (t *Tx) Orphans(ctx context.Context, orderIDs []string) ([]ingest.Orphan, error) {
 	var out []ingest.Orphan
-	rows, err := t.query(ctx, `SELECT o.seller_id, o.order_id, o.seq, o.kind, o.body FROM json_each(?) j CROSS JOIN orphans o ON o.order_id = j.value
+	rows, err := t.Query(ctx, `SELECT o.seller_id, o.order_id, o.seq, o.kind, o.body FROM json_each(?) j CROSS JOIN orphans o ON o.order_id = j.value
 		ORDER BY o.seller_id, o.order_id, o.seq`, sqlutil.JSONList(orderIDs))
 	return out, each(rows, err, func(r *sql.Rows) error {
 		o, err := sqlutil.ScanOrphan(r)
@@ -240,7 +202,7 @@ func (t *Tx) Orphans(ctx context.Context, orderIDs []string) ([]ingest.Orphan, e
 
 func (t *Tx) DeleteOrphans(ctx context.Context, groups []ingest.OrderRef) error {
 	for _, g := range groups {
-		if err := t.exec(ctx, `DELETE FROM orphans WHERE seller_id = ? AND order_id = ?`, g.Seller, g.Order); err != nil {
+		if err := t.Exec(ctx, `DELETE FROM orphans WHERE seller_id = ? AND order_id = ?`, g.Seller, g.Order); err != nil {
 			return err
 		}
 	}
@@ -260,7 +222,7 @@ func (t *Tx) PackagesByNumber(ctx context.Context, nums []string) (map[string][]
 	if len(nums) == 0 {
 		return out, nil
 	}
-	rows, err := t.query(ctx, `SELECT p.tracking_norm, p.seller_id, p.order_id, p.package_id FROM json_each(?) j
+	rows, err := t.Query(ctx, `SELECT p.tracking_norm, p.seller_id, p.order_id, p.package_id FROM json_each(?) j
 		CROSS JOIN packages p ON p.tracking_norm = j.value`, sqlutil.JSONList(nums))
 	return out, each(rows, err, func(r *sql.Rows) error {
 		var num string
@@ -273,7 +235,7 @@ func (t *Tx) PackagesByNumber(ctx context.Context, nums []string) (map[string][]
 
 func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]ingest.NumberOrder, error) {
 	out := map[string][]ingest.NumberOrder{}
-	rows, err := t.query(ctx, `SELECT p.tracking_norm, o.seller_id, o.order_id, MIN(s.shipped_at), o.ship_to FROM json_each(?) j
+	rows, err := t.Query(ctx, `SELECT p.tracking_norm, o.seller_id, o.order_id, MIN(s.shipped_at), o.ship_to FROM json_each(?) j
 		CROSS JOIN packages p ON p.tracking_norm = j.value
 		JOIN shipments s ON s.seller_id = p.seller_id AND s.order_id = p.order_id AND s.package_id = p.package_id AND s.seq = p.cur_seq
 		JOIN orders o ON o.seller_id = p.seller_id AND o.order_id = p.order_id
@@ -298,7 +260,7 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, err
 				e.Location.Country, e.Source, e.SourceID)
 			byID[[2]string{e.TrackingNumber, e.ID}] = e
 		}
-		rows, err := t.query(ctx, `INSERT INTO events (`+sqlutil.EventColumns+`) VALUES `+sqlutil.Values(len(part), 19)+`
+		rows, err := t.Query(ctx, `INSERT INTO events (`+sqlutil.EventColumns+`) VALUES `+sqlutil.Values(len(part), 19)+`
 			ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, args...)
 		if err := each(rows, err, func(r *sql.Rows) error {
 			var k [2]string
@@ -327,7 +289,7 @@ func (t *Tx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanS
 		for i, n := range part {
 			args[i] = n
 		}
-		rows, err := t.query(ctx, `SELECT tracking_norm, `+sqlutil.SummaryColumns+` FROM scan_summaries WHERE tracking_norm IN (?`+strings.Repeat(",?", len(part)-1)+`)`, args...)
+		rows, err := t.Query(ctx, `SELECT tracking_norm, `+sqlutil.SummaryColumns+` FROM scan_summaries WHERE tracking_norm IN (?`+strings.Repeat(",?", len(part)-1)+`)`, args...)
 		if err := each(rows, err, func(r *sql.Rows) error {
 			var num string
 			var s vtr.ScanSummary
@@ -370,7 +332,7 @@ func (t *Tx) AddDaily(ctx context.Context, d []ingest.DailyDelta) error {
 		exempt = exempt + excluded.exempt, delivered = delivered + excluded.delivered, on_time = on_time + excluded.on_time`, rows); err != nil {
 		return err
 	}
-	return t.exec(ctx, `DELETE FROM vtr_daily WHERE valid = 0 AND invalid = 0 AND exempt = 0 AND delivered = 0 AND on_time = 0`)
+	return t.Exec(ctx, `DELETE FROM vtr_daily WHERE valid = 0 AND invalid = 0 AND exempt = 0 AND delivered = 0 AND on_time = 0`)
 }
 
 func (t *Tx) AddOrderDaily(ctx context.Context, d []ingest.OrderDelta) error {
@@ -386,7 +348,7 @@ func (t *Tx) AddOrderDaily(ctx context.Context, d []ingest.OrderDelta) error {
 		`ON CONFLICT DO UPDATE SET total = total + excluded.total, hits = hits + excluded.hits`, rows); err != nil {
 		return err
 	}
-	return t.exec(ctx, `DELETE FROM order_daily WHERE total = 0 AND hits = 0`)
+	return t.Exec(ctx, `DELETE FROM order_daily WHERE total = 0 AND hits = 0`)
 }
 
 func (t *Tx) AddUnknown(ctx context.Context, u []vtr.UnknownCode) error {

@@ -404,3 +404,58 @@ func Values(n, cols int) string {
 	row := "(?" + strings.Repeat(", ?", cols-1) + ")"
 	return row + strings.Repeat(", "+row, n-1)
 }
+
+// Stmts runs a transaction's statements, each prepared once per
+// transaction; Translate turns driver errors into domain errors.
+type Stmts struct {
+	Tx        *sql.Tx
+	Translate func(error) error
+	m         map[string]*sql.Stmt
+}
+
+// NewStmts returns the statement runner of a transaction.
+func NewStmts(tx *sql.Tx, translate func(error) error) Stmts {
+	return Stmts{Tx: tx, Translate: translate, m: map[string]*sql.Stmt{}}
+}
+
+// Stmt prepares q once.
+func (s *Stmts) Stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := s.m[q]; ok {
+		return st, nil
+	}
+	st, err := s.Tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("prepare %q: %w", strings.Fields(q)[0], err)
+	}
+	s.m[q] = st
+	return st, nil
+}
+
+// Exec runs a statement.
+func (s *Stmts) Exec(ctx context.Context, q string, args ...any) error {
+	st, err := s.Stmt(ctx, q)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(ctx, args...)
+	return s.Translate(err)
+}
+
+// Query runs a query.
+func (s *Stmts) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	st, err := s.Stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(ctx, args...)
+	return rows, s.Translate(err)
+}
+
+// QueryRow runs a query for one row.
+func (s *Stmts) QueryRow(ctx context.Context, q string, args ...any) (*sql.Row, error) {
+	st, err := s.Stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryRowContext(ctx, args...), nil
+}
