@@ -46,6 +46,8 @@ type DB struct {
 	dsn string // for messages, without the password
 	// WriterWait is how long Begin waits for another writer.
 	WriterWait time.Duration
+	// The typed reads are standard SQL, shared with the other engines.
+	sqlutil.Reader
 }
 
 var _ ingest.Engine = (*DB)(nil)
@@ -60,7 +62,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	}
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
-	d := &DB{db: db, dsn: redact(dsn), WriterWait: DefaultWriterWait}
+	d := &DB{db: db, dsn: redact(dsn), WriterWait: DefaultWriterWait, Reader: sqlutil.Reader{DB: db, Rebind: sqlutil.Dollar}}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s: %w", d.dsn, err)
@@ -176,11 +178,3 @@ var (
 	fromUnix = sqlutil.FromUnix
 	each     = sqlutil.Each
 )
-
-// notFound translates sql.ErrNoRows into the domain's not-found error.
-func notFound(err error, format string, args ...any) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return vtr.Errorf(vtr.ENOTFOUND, format, args...)
-	}
-	return err
-}

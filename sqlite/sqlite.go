@@ -56,6 +56,8 @@ type Options struct {
 type DB struct {
 	db   *sql.DB
 	path string
+	// The typed reads are standard SQL, shared with the other engines.
+	sqlutil.Reader
 }
 
 var _ ingest.Engine = (*DB)(nil)
@@ -89,7 +91,7 @@ func Open(ctx context.Context, path string, opt Options) (*DB, error) {
 	// One connection: SQLite has one writer, and an import holds it for
 	// each batch; reads share it between batches.
 	db.SetMaxOpenConns(1)
-	d := &DB{db: db, path: path}
+	d := &DB{db: db, path: path, Reader: sqlutil.Reader{DB: db}}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, d.translate(fmt.Errorf("open %s: %w", path, err))
@@ -176,11 +178,3 @@ var (
 	unix     = sqlutil.Unix
 	fromUnix = sqlutil.FromUnix
 )
-
-// notFound translates sql.ErrNoRows into the domain's not-found error.
-func notFound(err error, format string, args ...any) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return vtr.Errorf(vtr.ENOTFOUND, format, args...)
-	}
-	return err
-}

@@ -358,33 +358,3 @@ func (t *Tx) AddUnknown(ctx context.Context, u []vtr.UnknownCode) error {
 	}
 	return t.insert(ctx, `INSERT INTO unknown_codes (source, carrier, code, example, count)`, `ON CONFLICT DO UPDATE SET count = count + excluded.count`, rows)
 }
-
-// The Each… reads are the same SQL on every engine (sqlutil).
-
-func (t *Tx) EachEvent(ctx context.Context, fn func(*vtr.Event) error) error {
-	return sqlutil.EachEvent(ctx, t.tx, fn)
-}
-
-func (t *Tx) EachSummary(ctx context.Context, fn func(string, *vtr.ScanSummary) error) error {
-	return sqlutil.EachSummary(ctx, t.tx, fn)
-}
-
-func (t *Tx) EachPackage(ctx context.Context, fn func(ingest.PackageKey) error) error {
-	return sqlutil.EachPackage(ctx, t.tx, fn)
-}
-
-func (t *Tx) EachOrder(ctx context.Context, fn func(*ingest.OrderState) error) error {
-	return sqlutil.EachOrder(ctx, t.tx, fn)
-}
-
-func (t *Tx) EachDaily(ctx context.Context, fn func(*ingest.DailyDelta) error) error {
-	return sqlutil.EachDaily(ctx, t.tx, fn)
-}
-
-func (t *Tx) EachOrderDaily(ctx context.Context, fn func(*ingest.OrderDelta) error) error {
-	return sqlutil.EachOrderDaily(ctx, t.tx, fn)
-}
-
-func (t *Tx) EachOrphan(ctx context.Context, fn func(*ingest.Orphan) error) error {
-	return sqlutil.EachOrphan(ctx, t.tx, fn)
-}

@@ -165,8 +165,8 @@ func ScanSummary(row interface{ Scan(...any) error }, num *string, s *vtr.ScanSu
 }
 
 // EachEvent streams the whole table to fn (Verify).
-func EachEvent(ctx context.Context, q *sql.Tx, fn func(*vtr.Event) error) error {
-	rows, err := q.QueryContext(ctx, `SELECT tracking_norm, event_id, occurred_at, utc_offset, offset_known, status, class, city, state, postal_code, country FROM events`)
+func (s *Stmts) EachEvent(ctx context.Context, fn func(*vtr.Event) error) error {
+	rows, err := s.Tx.QueryContext(ctx, `SELECT tracking_norm, event_id, occurred_at, utc_offset, offset_known, status, class, city, state, postal_code, country FROM events`)
 	return Each(rows, err, func(r *sql.Rows) error {
 		var e vtr.Event
 		var at int64
@@ -180,21 +180,21 @@ func EachEvent(ctx context.Context, q *sql.Tx, fn func(*vtr.Event) error) error 
 }
 
 // EachSummary streams the whole table to fn (Verify).
-func EachSummary(ctx context.Context, q *sql.Tx, fn func(string, *vtr.ScanSummary) error) error {
-	rows, err := q.QueryContext(ctx, `SELECT tracking_norm, `+SummaryColumns+` FROM scan_summaries`)
+func (s *Stmts) EachSummary(ctx context.Context, fn func(string, *vtr.ScanSummary) error) error {
+	rows, err := s.Tx.QueryContext(ctx, `SELECT tracking_norm, `+SummaryColumns+` FROM scan_summaries`)
 	return Each(rows, err, func(r *sql.Rows) error {
 		var num string
-		var s vtr.ScanSummary
-		if err := ScanSummary(r, &num, &s); err != nil {
+		var sum vtr.ScanSummary
+		if err := ScanSummary(r, &num, &sum); err != nil {
 			return err
 		}
-		return fn(num, &s)
+		return fn(num, &sum)
 	})
 }
 
 // EachPackage streams the whole table to fn (Verify).
-func EachPackage(ctx context.Context, q *sql.Tx, fn func(ingest.PackageKey) error) error {
-	rows, err := q.QueryContext(ctx, `SELECT seller_id, order_id, package_id FROM packages ORDER BY seller_id, order_id, package_id`)
+func (s *Stmts) EachPackage(ctx context.Context, fn func(ingest.PackageKey) error) error {
+	rows, err := s.Tx.QueryContext(ctx, `SELECT seller_id, order_id, package_id FROM packages ORDER BY seller_id, order_id, package_id`)
 	return Each(rows, err, func(r *sql.Rows) error {
 		var k ingest.PackageKey
 		if err := r.Scan(&k.Seller, &k.Order, &k.Package); err != nil {
@@ -205,8 +205,8 @@ func EachPackage(ctx context.Context, q *sql.Tx, fn func(ingest.PackageKey) erro
 }
 
 // EachOrder streams the whole table to fn (Verify).
-func EachOrder(ctx context.Context, q *sql.Tx, fn func(*ingest.OrderState) error) error {
-	rows, err := q.QueryContext(ctx, `SELECT `+OrderColumns+` FROM orders`)
+func (s *Stmts) EachOrder(ctx context.Context, fn func(*ingest.OrderState) error) error {
+	rows, err := s.Tx.QueryContext(ctx, `SELECT `+OrderColumns+` FROM orders`)
 	return Each(rows, err, func(r *sql.Rows) error {
 		st, err := ScanOrder(r)
 		if err != nil {
@@ -217,8 +217,8 @@ func EachOrder(ctx context.Context, q *sql.Tx, fn func(*ingest.OrderState) error
 }
 
 // EachDaily streams the whole table to fn (Verify).
-func EachDaily(ctx context.Context, q *sql.Tx, fn func(*ingest.DailyDelta) error) error {
-	rows, err := q.QueryContext(ctx, `SELECT seller_id, policy, day, category, carrier, ship_from_id, valid, invalid, exempt, delivered, on_time FROM vtr_daily`)
+func (s *Stmts) EachDaily(ctx context.Context, fn func(*ingest.DailyDelta) error) error {
+	rows, err := s.Tx.QueryContext(ctx, `SELECT seller_id, policy, day, category, carrier, ship_from_id, valid, invalid, exempt, delivered, on_time FROM vtr_daily`)
 	return Each(rows, err, func(r *sql.Rows) error {
 		var d ingest.DailyDelta
 		k := &d.Key
@@ -230,8 +230,8 @@ func EachDaily(ctx context.Context, q *sql.Tx, fn func(*ingest.DailyDelta) error
 }
 
 // EachOrderDaily streams the whole table to fn (Verify).
-func EachOrderDaily(ctx context.Context, q *sql.Tx, fn func(*ingest.OrderDelta) error) error {
-	rows, err := q.QueryContext(ctx, `SELECT seller_id, policy, kind, day, total, hits FROM order_daily`)
+func (s *Stmts) EachOrderDaily(ctx context.Context, fn func(*ingest.OrderDelta) error) error {
+	rows, err := s.Tx.QueryContext(ctx, `SELECT seller_id, policy, kind, day, total, hits FROM order_daily`)
 	return Each(rows, err, func(r *sql.Rows) error {
 		var d ingest.OrderDelta
 		k := &d.Key
@@ -243,8 +243,8 @@ func EachOrderDaily(ctx context.Context, q *sql.Tx, fn func(*ingest.OrderDelta) 
 }
 
 // EachOrphan streams the whole table to fn (Verify).
-func EachOrphan(ctx context.Context, q *sql.Tx, fn func(*ingest.Orphan) error) error {
-	rows, err := q.QueryContext(ctx, `SELECT seller_id, order_id, kind, body FROM orphans ORDER BY seller_id, order_id, seq`)
+func (s *Stmts) EachOrphan(ctx context.Context, fn func(*ingest.Orphan) error) error {
+	rows, err := s.Tx.QueryContext(ctx, `SELECT seller_id, order_id, kind, body FROM orphans ORDER BY seller_id, order_id, seq`)
 	return Each(rows, err, func(r *sql.Rows) error {
 		var o ingest.Orphan
 		var body string
