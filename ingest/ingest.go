@@ -17,6 +17,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -32,6 +34,21 @@ import (
 // large enough to amortise the commit's fsync, small enough to keep
 // memory flat and to let other writers in between batches.
 const DefaultBatchSize = 50000
+
+// HeapLimit is the soft limit LimitMemory puts on the Go heap of a
+// process that imports: two batches in memory (one read while the other
+// is written) and their caches fit well under it, and SQLite's page cache
+// and map come on top, so vtr stays under 1 GiB resident.
+const HeapLimit = 512 << 20
+
+// LimitMemory sets HeapLimit as the Go runtime's soft memory limit,
+// unless GOMEMLIMIT sets another: the collector works harder near it
+// instead of letting garbage double the heap.
+func LimitMemory() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(HeapLimit)
+	}
+}
 
 // Store is vtr.Store over a storage engine.
 type Store struct {

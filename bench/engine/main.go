@@ -62,6 +62,7 @@ func main() {
 	results := flag.String("results", "", "write key<TAB>value results here")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the vtr import here")
 	flag.Parse()
+	ingest.LimitMemory() // as vtr's own main does
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -16,9 +16,11 @@ import (
 	"time"
 
 	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/ingest"
 )
 
 func main() {
+	ingest.LimitMemory()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	m := &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr}
 	code := m.Run(ctx, os.Args[1:])
