@@ -39,7 +39,7 @@ const DefaultBatchSize = 50000
 // process that imports: two batches in memory (one read while the other
 // is written) and their caches fit well under it, and SQLite's page cache
 // and map come on top, so vtr stays under 1 GiB resident.
-const HeapLimit = 512 << 20
+const HeapLimit = 384 << 20
 
 // LimitMemory sets HeapLimit as the Go runtime's soft memory limit,
 // unless GOMEMLIMIT sets another: the collector works harder near it
