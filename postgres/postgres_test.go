@@ -2,11 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -17,52 +12,6 @@ import (
 	"github.com/vtr-project/vtr/postgres"
 	"github.com/vtr-project/vtr/storetest"
 )
-
-// dsn returns the test server's URL (VTR_TEST_POSTGRES). Without one the
-// tests are skipped, except in CI, where a missing database fails.
-func dsn(t *testing.T) string {
-	t.Helper()
-	d := os.Getenv("VTR_TEST_POSTGRES")
-	if d == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("VTR_TEST_POSTGRES is not set: CI must run the PostgreSQL tests")
-		}
-		t.Skip("VTR_TEST_POSTGRES is not set (e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable): PostgreSQL tests skipped")
-	}
-	return d
-}
-
-// schema creates a schema of its own for one test, dropped at cleanup,
-// and returns a URL whose connections use it.
-func schema(t *testing.T) string {
-	t.Helper()
-	base := dsn(t)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "vtr_test_" + hex.EncodeToString(b)
-	if _, err := admin.Exec(`CREATE SCHEMA ` + name); err != nil {
-		admin.Close()
-		t.Fatalf("create schema on %s: %v", base, err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec(`DROP SCHEMA ` + name + ` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", name, err)
-		}
-		admin.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
 
 func openDB(t *testing.T, dsn string) *postgres.DB {
 	t.Helper()
@@ -76,7 +25,7 @@ func openDB(t *testing.T, dsn string) *postgres.DB {
 
 func TestContract(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) storetest.Opened {
-		u := schema(t)
+		u := storetest.PostgresURL(t)
 		return storetest.Opened{
 			Store:   ingest.New(openDB(t, u), nil),
 			Another: func(t *testing.T) vtr.Store { return ingest.New(openDB(t, u), nil) },
@@ -85,7 +34,7 @@ func TestContract(t *testing.T) {
 }
 
 func TestMigrationsRecordedOnce(t *testing.T) {
-	u := schema(t)
+	u := storetest.PostgresURL(t)
 	for range 2 {
 		d := openDB(t, u)
 		var n int
@@ -103,7 +52,7 @@ func TestMigrationsRecordedOnce(t *testing.T) {
 // every primary key and unique constraint of a distributed table includes
 // its distribution column; no foreign key crosses distribution keys.
 func TestCitusInvariants(t *testing.T) {
-	d := openDB(t, schema(t))
+	d := openDB(t, storetest.PostgresURL(t))
 	db := d.SQL()
 	rows, err := db.Query(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
 	if err != nil {
@@ -183,7 +132,7 @@ func TestCitusInvariants(t *testing.T) {
 // A writer that cannot get the writer lock in time says in plain words
 // that another process holds the database; readers never wait.
 func TestWriterLockIsConflict(t *testing.T) {
-	u := schema(t)
+	u := storetest.PostgresURL(t)
 	holder := openDB(t, u)
 	tx, err := holder.Begin(context.Background())
 	if err != nil {

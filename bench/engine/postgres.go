@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/vtr-project/vtr/ingest"
+	"github.com/vtr-project/vtr/internal/sqlutil"
 	"github.com/vtr-project/vtr/native"
 	"github.com/vtr-project/vtr/postgres"
 )
@@ -127,19 +128,7 @@ func redactURL(dsn string) string {
 func (b *pgBench) name() string { return "postgres" }
 func (b *pgBench) raw() *sql.DB { return b.rawDB }
 
-func (b *pgBench) rebind(q string) string {
-	var sb strings.Builder
-	n := 0
-	for _, r := range q {
-		if r == '?' {
-			n++
-			fmt.Fprintf(&sb, "$%d", n)
-			continue
-		}
-		sb.WriteRune(r)
-	}
-	return sb.String()
-}
+func (b *pgBench) rebind(q string) string { return sqlutil.Dollar(q) }
 
 // close drops the schemas the run created, even after a failure or an
 // interruption.
