@@ -95,6 +95,11 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 		}
 		return rec, err
 	}, reject)
+	if err != nil && ctx.Err() != nil {
+		// The interruption closed the input: whatever the read said, the
+		// cause is the interruption.
+		err = ctx.Err()
+	}
 	mu.Lock()
 	prog.done()
 	mu.Unlock()
