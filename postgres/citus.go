@@ -22,4 +22,6 @@ var Citus = map[string]string{
 
 // CitusReference are the tables replicated to every node as reference
 // tables: small, written rarely, joined from anywhere.
-var CitusReference = []string{"unknown_codes", "schema_migrations"}
+// API keys and the answers kept for Idempotency-Key are looked up on
+// every request, by key, from any node.
+var CitusReference = []string{"unknown_codes", "schema_migrations", "api_keys", "idempotency"}
