@@ -1,6 +1,9 @@
 package vtr
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // Counts are package counts of one group over a window. Rate is
 // valid ÷ (valid + invalid), nil when nothing counts.
@@ -113,4 +116,19 @@ type OrderDayCount struct {
 	Kind        string
 	Day         time.Time
 	Total, Hits int
+}
+
+// ParseAsOf reads an "as of" time: RFC 3339, or a date meaning the end of
+// that UTC day (the marketplaces' reports are by day); empty means now.
+func ParseAsOf(s string, now time.Time) (time.Time, error) {
+	if s == "" {
+		return now.UTC(), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse("2006-01-02", s); err == nil {
+		return t.Add(24*time.Hour - time.Second), nil
+	}
+	return time.Time{}, Errorf(EINVALID, "%s", fmt.Sprintf("%q is not an RFC 3339 time or a date (2026-10-31)", s))
 }

@@ -140,3 +140,24 @@ type Difference struct {
 	Stored string `json:"stored"`
 	Want   string `json:"recomputed"`
 }
+
+// PackageVerdict is what is stored of one package of an order: its
+// verdict so far and the reasons behind it.
+type PackageVerdict struct {
+	PackageID string `json:"package_id"`
+	// Status is the verdict as of now: pending until the package counts
+	// (its inclusion day, the promised delivery date, has come), then
+	// its Outcome. "" before the package was first judged.
+	Status string `json:"status"`
+	// Outcome is what the package counts as on IncludedOn if nothing
+	// changes (a scan, an edit), and Reasons why.
+	Outcome     string    `json:"outcome"`
+	IncludedOn  time.Time `json:"included_on"`
+	Policy      string    `json:"policy,omitempty"`
+	Category    string    `json:"category,omitempty"`
+	Carrier     string    `json:"carrier,omitempty"`
+	Detected    string    `json:"detected_carrier,omitempty"`
+	Reasons     []Reason  `json:"reasons"`
+	Warnings    []Reason  `json:"warnings"`
+	Explanation string    `json:"explanation,omitempty"`
+}

@@ -19,6 +19,8 @@ const (
 	ENOTFOUND     = "not_found"
 	ECONFLICT     = "conflict"
 	EUNAUTHORIZED = "unauthorized"
+	EFORBIDDEN    = "forbidden" // authenticated, but the key may not do this
+	ETOOLARGE     = "too_large"
 	EINTERNAL     = "internal"
 )
 
@@ -27,6 +29,8 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	// Field names the input field at fault, when one is ("" otherwise).
+	Field string
 }
 
 // Error implements the error interface.
@@ -35,6 +39,11 @@ func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message)
 // Errorf returns an *Error with the given code and a formatted message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldErrorf returns an *Error about one input field.
+func FieldErrorf(code, field, format string, args ...any) *Error {
+	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL

@@ -1,6 +1,20 @@
 package sqlite
 
-import "github.com/vtr-project/vtr/internal/sqlutil"
+import (
+	"context"
+
+	"github.com/vtr-project/vtr/internal/sqlutil"
+)
 
 // Keys is the database's API keys and idempotent answers.
 func (d *DB) Keys() *sqlutil.Keys { return &sqlutil.Keys{DB: d.db} }
+
+// Ready reports whether the database answers with the schema this binary
+// expects (a server's /readyz).
+func (d *DB) Ready(ctx context.Context) error {
+	list, err := sqlutil.Migrations(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	return sqlutil.Ready(ctx, d.db, len(list))
+}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/ingest"
+	"github.com/vtr-project/vtr/internal/sqlutil"
 	"github.com/vtr-project/vtr/postgres"
 	"github.com/vtr-project/vtr/sqlite"
 )
@@ -62,35 +63,44 @@ const (
 // (postgres://…), else a SQLite file path, taken as a path whatever
 // characters it holds.
 func (sf storeFlags) open(ctx context.Context, readOnly bool) (*ingest.Store, error) {
+	_, store, err := sf.openBoth(ctx, readOnly)
+	return store, err
+}
+
+// openBoth opens the engine and the store over it (the server needs the
+// engine's keys and readiness too). Closing the store closes the engine.
+func (sf storeFlags) openBoth(ctx context.Context, readOnly bool) (engine, *ingest.Store, error) {
 	ps, err := policySet(*sf.policies)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	eng, err := openEngine(ctx, *sf.db, readOnly)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return ingest.New(eng, ps), nil
+	return eng, ingest.New(eng, ps), nil
 }
 
-func openEngine(ctx context.Context, db string, readOnly bool) (ingest.Engine, error) {
+// engine is what every storage engine offers: the import engine, the
+// server's API keys and idempotent answers, and readiness.
+type engine interface {
+	ingest.Engine
+	Keys() *sqlutil.Keys
+	Ready(ctx context.Context) error
+}
+
+func openEngine(ctx context.Context, db string, readOnly bool) (engine, error) {
 	if postgres.IsDSN(db) {
 		return postgres.Open(ctx, db)
 	}
 	return sqlite.Open(ctx, db, sqlite.Options{MustExist: readOnly})
 }
 
-// parseAsOf reads --as-of: RFC 3339, or a date (end of that UTC day);
-// empty means now.
+// parseAsOf reads --as-of (vtr.ParseAsOf) as a usage error.
 func parseAsOf(s string, now time.Time) (time.Time, error) {
-	if s == "" {
-		return now.UTC(), nil
+	t, err := vtr.ParseAsOf(s, now)
+	if err != nil {
+		return t, usagef("--as-of: %s", vtr.ErrorMessage(err))
 	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
-	}
-	if t, err := time.Parse("2006-01-02", s); err == nil {
-		return t.Add(24*time.Hour - time.Second), nil
-	}
-	return time.Time{}, usagef("--as-of: %q is not an RFC 3339 time or a date (2026-10-31)", s)
+	return t, nil
 }

@@ -11,8 +11,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/vtr-project/vtr/flatfile"
 	"github.com/vtr-project/vtr/ingest"
+	"github.com/vtr-project/vtr/internal/formats"
 	"github.com/vtr-project/vtr/native"
 )
 
@@ -29,9 +29,6 @@ Every package touched is re-judged and the rates updated as it goes.
   --batch N    records per transaction (default 50000); each committed
                batch is kept if the import is interrupted (Ctrl-C, SIGTERM)
 `
-
-// importFormats are the formats vtr import reads.
-var importFormats = []string{"native", "flatfile", "aftership", "easypost", "17track"}
 
 func (m *Main) importCmd(ctx context.Context, args []string) error {
 	if len(args) > 0 && args[0] == "events" { // `vtr import events FILE` reads the same formats
@@ -50,8 +47,8 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	if *batch < 1 {
 		return usagef("import: --batch must be at least 1")
 	}
-	if !slices.Contains(importFormats, *format) {
-		return usagef("import: unknown --format %q (native, flatfile, aftership, easypost, 17track)", *format)
+	if !slices.Contains(formats.Names, *format) {
+		return usagef("import: unknown --format %q (%s)", *format, strings.Join(formats.Names, ", "))
 	}
 	in, size, err := m.openInput(fs.Arg(0))
 	if err != nil {
@@ -70,7 +67,7 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 
 	prog := newProgress(m.Stderr, size)
 	br := bufio.NewReaderSize(prog.reader(in), 64<<10)
-	next, err := m.recordSource(br, *format)
+	next, err := formats.Records(br, *format, m.now)
 	if err != nil {
 		return err
 	}
@@ -135,42 +132,4 @@ func (m *Main) openInput(name string) (io.ReadCloser, int64, error) {
 		return nil, 0, err
 	}
 	return f, fi.Size(), nil
-}
-
-// recordSource returns the record reader for a format; "native" also
-// recognises the Amazon flat file by its header.
-func (m *Main) recordSource(br *bufio.Reader, format string) (func() (native.Record, error), error) {
-	switch format {
-	case "native":
-		head, _ := br.Peek(64)
-		if flatfile.LooksLike(head) {
-			return m.flatSource(br)
-		}
-		dec := native.NewDecoder(br, m.now)
-		return dec.Next, nil
-	case "flatfile":
-		return m.flatSource(br)
-	case "aftership", "easypost", "17track":
-		return webhookSource(br, format)
-	}
-	return nil, usagef("import: unknown --format %q (native, flatfile, aftership, easypost, 17track)", format)
-}
-
-func (m *Main) flatSource(r io.Reader) (func() (native.Record, error), error) {
-	fr, err := flatfile.NewReader(r)
-	if err != nil {
-		return nil, err
-	}
-	return func() (native.Record, error) {
-		row, err := fr.Next()
-		if err != nil {
-			return native.Record{}, err
-		}
-		s, err := row.Shipment(m.now())
-		if err != nil {
-			field, msg, _ := strings.Cut(err.Error(), ": ")
-			return native.Record{}, &native.LineError{Line: row.Line, Field: field, Msg: msg}
-		}
-		return native.Record{Line: row.Line, Type: "shipment", Shipment: s}, nil
-	}, nil
 }

@@ -86,6 +86,11 @@ Usage:
   vtr simulate --sellers N --days D --seed S [--format F] [--truth FILE]
                  a deterministic carrier network: sellers, orders, shipments,
                  scan journeys and the failure modes sellers hit
+  vtr serve [--db FILE|URL] [--addr HOST:PORT] [--config FILE]
+                 the HTTP API: records, shipments, rates, defects, SP-API
+                 compatible routes, carrier webhooks, metrics
+  vtr keys create --operator|--seller ID [--name N] | list | revoke ID
+                 API keys for 'vtr serve'
   vtr help       show this help
 
 Exit status: 0 all good, 1 defects found or lines rejected, 2 usage error
@@ -165,6 +170,10 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.simulate(ctx, rest)
 	case "demo":
 		return m.demo(ctx, rest)
+	case "keys":
+		return m.keys(ctx, args[1:])
+	case "serve":
+		return m.serve(ctx, args[1:])
 	case "unclassified":
 		return m.unclassified(ctx, rest)
 	case "help", "-h", "--help":

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/vtr-project/vtr/internal/formats"
 	"io"
 	"os"
 	"path/filepath"
@@ -46,7 +47,7 @@ func sampleEvents(t *testing.T, format, file string) (body []byte, ids []string)
 		t.Fatal(err)
 	}
 	body = bytes.TrimSpace(body)
-	events, err := parsers[format](body)
+	events, err := formats.Webhooks[format].Parse(body)
 	if err != nil || len(events) == 0 {
 		t.Fatalf("%s: %d events, %v", file, len(events), err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/vtr-project/vtr"
@@ -148,4 +149,18 @@ func (k *Keys) FinishRequest(ctx context.Context, keyID, idemKey string, resp *v
 func (k *Keys) ReleaseRequest(ctx context.Context, keyID, idemKey string) error {
 	_, err := k.DB.ExecContext(ctx, k.q(`DELETE FROM idempotency WHERE key_id = ? AND idem_key = ? AND status = 0`), keyID, idemKey)
 	return err
+}
+
+// Ready reports whether the database answers and holds every one of the
+// want migrations the binary embeds (a server started by an older binary
+// beside a newer schema, or the reverse, is not ready).
+func Ready(ctx context.Context, db *sql.DB, want int) error {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n); err != nil {
+		return fmt.Errorf("database unreachable: %w", err)
+	}
+	if n != want {
+		return fmt.Errorf("schema has %d migrations, this vtr expects %d", n, want)
+	}
+	return nil
 }

@@ -1,0 +1,178 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/internal/formats"
+	"github.com/vtr-project/vtr/web"
+)
+
+const serveHelp = `Usage: vtr serve [--db FILE|postgres://…] [--addr HOST:PORT] [--config FILE] [--policies FILE]
+
+Serves the HTTP API (README, "The API"; the OpenAPI document is at
+/openapi.json): records, shipment confirmations with an immediate verdict,
+sellers, rates, defect reports, Amazon's seller-performance shape, the
+SP-API confirmShipment route, carrier webhooks, /healthz, /readyz and
+/metrics. Keys come from 'vtr keys create'. Logs are JSON lines on
+standard error. SIGINT or SIGTERM stops accepting connections and lets the
+requests in flight finish (up to 30 s).
+
+Configuration, later sources winning: defaults, the config file (--config
+or VTR_CONFIG; JSON), the environment, the flags.
+  db        VTR_DB        --db      database (default vtr.db)
+  addr      VTR_ADDR      --addr    listen address (default 127.0.0.1:8080)
+  policies  VTR_POLICIES  --policies  operator policy file
+  secrets.aftership  VTR_AFTERSHIP_SECRET  AfterShip webhook secret
+  secrets.easypost   VTR_EASYPOST_SECRET   EasyPost webhook secret
+  secrets.17track    VTR_17TRACK_KEY       17TRACK security key
+  max_records_body   bytes for POST /v1/records (default 64 MiB)
+  max_body           bytes for other bodies (default 1 MiB)
+`
+
+// serveConfig is the config file's shape.
+type serveConfig struct {
+	DB             string            `json:"db"`
+	Addr           string            `json:"addr"`
+	Policies       string            `json:"policies"`
+	Secrets        map[string]string `json:"secrets"`
+	MaxRecordsBody int64             `json:"max_records_body"`
+	MaxBody        int64             `json:"max_body"`
+}
+
+// loadServeConfig reads the config file, then the environment.
+func loadServeConfig(path string) (serveConfig, error) {
+	c := serveConfig{DB: "vtr.db", Addr: "127.0.0.1:8080", Secrets: map[string]string{}}
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return c, usagef("serve: --config: %v", err)
+		}
+		if err := decodeStrict(b, &c); err != nil {
+			return c, usagef("serve: config file %s: %v", path, err)
+		}
+		if c.Secrets == nil {
+			c.Secrets = map[string]string{}
+		}
+		for name := range c.Secrets {
+			if _, ok := formats.Webhooks[name]; !ok {
+				return c, usagef("serve: config file %s: secrets: unknown webhook %q", path, name)
+			}
+		}
+	}
+	for key, dst := range map[string]*string{"VTR_DB": &c.DB, "VTR_ADDR": &c.Addr, "VTR_POLICIES": &c.Policies} {
+		if v := os.Getenv(key); v != "" {
+			*dst = v
+		}
+	}
+	for name, wh := range formats.Webhooks {
+		if v := os.Getenv(wh.SecretEnv); v != "" {
+			c.Secrets[name] = v
+		}
+	}
+	return c, nil
+}
+
+func decodeStrict(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
+func (m *Main) serve(ctx context.Context, args []string) error {
+	fs := newFlags("serve")
+	cfgPath := fs.String("config", os.Getenv("VTR_CONFIG"), "")
+	db := fs.String("db", "", "")
+	addr := fs.String("addr", "", "")
+	policies := fs.String("policies", "", "")
+	if ok, err := parse(fs, args, serveHelp, m.Stdout); !ok {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("serve: unexpected argument %q", fs.Arg(0))
+	}
+	cfg, err := loadServeConfig(*cfgPath)
+	if err != nil {
+		return err
+	}
+	for _, f := range []struct{ flag, dst *string }{{db, &cfg.DB}, {addr, &cfg.Addr}, {policies, &cfg.Policies}} {
+		if *f.flag != "" {
+			*f.dst = *f.flag
+		}
+	}
+	log := slog.New(slog.NewJSONHandler(m.Stderr, nil))
+	sf := storeFlags{db: &cfg.DB, policies: &cfg.Policies}
+	eng, store, err := sf.openBoth(ctx, forWrite)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ps, err := policySet(cfg.Policies)
+	if err != nil {
+		return err
+	}
+	keys := eng.Keys()
+	srv := web.New(web.Config{
+		Store: store, Keys: keys, Idem: keys, Policies: ps, Ready: eng.Ready, Now: m.now, Log: log,
+		Secrets: cfg.Secrets, MaxRecordsBody: cfg.MaxRecordsBody, MaxBody: cfg.MaxBody,
+	})
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return vtr.Errorf(vtr.EINVALID, "serve: listen on %s: %v", cfg.Addr, err)
+	}
+	hs := &http.Server{
+		Handler: srv.Handler(),
+		// Slow clients are cut: headers within 10 s, a whole body within
+		// 5 minutes (64 MiB at 220 kB/s), an answer within 10 minutes
+		// (a defect report streams), idle connections after 2 minutes.
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       5 * time.Minute,
+		WriteTimeout:      10 * time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "db", redactDB(cfg.DB))
+	// The address, for scripts and tests that asked for port 0.
+	fmt.Fprintf(m.Stdout, "listening on http://%s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing the requests in flight")
+	sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// redactDB drops a password from a database URL for the log.
+func redactDB(db string) string {
+	if u, err := url.Parse(db); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			return u.String()
+		}
+	}
+	return db
+}
