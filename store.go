@@ -151,8 +151,8 @@ type PackageVerdict struct {
 	Status string `json:"status"`
 	// Outcome is what the package counts as on IncludedOn if nothing
 	// changes (a scan, an edit), and Reasons why.
-	Outcome     string    `json:"outcome"`
-	IncludedOn  time.Time `json:"included_on"`
+	Outcome     string    `json:"outcome,omitempty"`
+	IncludedOn  time.Time `json:"included_on,omitzero"`
 	Policy      string    `json:"policy,omitempty"`
 	Category    string    `json:"category,omitempty"`
 	Carrier     string    `json:"carrier,omitempty"`
