@@ -9,15 +9,18 @@ package postgres
 // README's "Citus" section says how an event reaches its sellers' shards.
 // TestCitusInvariants checks the schema against it.
 var Citus = map[string]string{
-	"sellers":        "seller_id",
-	"orders":         "seller_id",
-	"shipments":      "seller_id",
-	"packages":       "seller_id",
-	"vtr_daily":      "seller_id",
-	"order_daily":    "seller_id",
-	"orphans":        "seller_id",
-	"events":         "tracking_norm",
-	"scan_summaries": "tracking_norm",
+	"sellers":             "seller_id",
+	"orders":              "seller_id",
+	"shipments":           "seller_id",
+	"packages":            "seller_id",
+	"vtr_daily":           "seller_id",
+	"order_daily":         "seller_id",
+	"orphans":             "seller_id",
+	"enforcement":         "seller_id",
+	"enforcement_history": "seller_id",
+	"appeals":             "seller_id",
+	"events":              "tracking_norm",
+	"scan_summaries":      "tracking_norm",
 }
 
 // CitusReference are the tables replicated to every node as reference

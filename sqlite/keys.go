@@ -18,3 +18,6 @@ func (d *DB) Ready(ctx context.Context) error {
 	}
 	return sqlutil.Ready(ctx, d.db, len(list))
 }
+
+// Enforcement is the database's enforcement states, history and appeals.
+func (d *DB) Enforcement() *sqlutil.Enforcement { return &sqlutil.Enforcement{DB: d.db} }
