@@ -81,8 +81,11 @@ func (e *Enforcement) History(ctx context.Context, sellerID string) ([]vtr.Trans
 			return err
 		}
 		t.At = FromUnix(at)
+		if err := json.Unmarshal([]byte(fig), &t.Figures); err != nil {
+			return fmt.Errorf("history %s/%d: figures: %w", t.SellerID, t.Seq, err)
+		}
 		out = append(out, t)
-		return json.Unmarshal([]byte(fig), &t.Figures)
+		return nil
 	})
 }
 
