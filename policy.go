@@ -75,6 +75,12 @@ type Policy struct {
 	// (Amazon: 98% and 97%).
 	BenefitVTR  float64 `json:"benefit_vtr"`
 	BenefitOTDR float64 `json:"benefit_otdr"`
+	// Enforcement is what follows a group below target, as data: how
+	// often groups are evaluated, how many evaluations below target
+	// restrict, the grace after reinstatement and what a restriction
+	// means on the marketplace (engine.Evaluate). Zero fields take the
+	// defaults of EnforcementRules.
+	Enforcement EnforcementRule `json:"enforcement"`
 	// Sources cites where each parameter comes from.
 	Sources []string `json:"sources,omitempty"`
 }
@@ -167,6 +173,12 @@ func (p *Policy) Validate() error {
 	case p.LateShipmentTarget < 0 || p.LateShipmentTarget > 1 || p.OnTimeDeliveryTarget < 0 || p.OnTimeDeliveryTarget > 1 ||
 		p.CancelRateTarget < 0 || p.CancelRateTarget > 1:
 		return Errorf(EINVALID, "policy %s: sibling targets are shares between 0 (no target) and 1", p.ID)
+	case p.Enforcement.CadenceHours < 0 || p.Enforcement.CadenceHours > maxCadenceHours:
+		return Errorf(EINVALID, "policy %s: enforcement.cadence_hours: %d is not between 0 (default %d) and %d", p.ID, p.Enforcement.CadenceHours, DefaultCadenceHours, maxCadenceHours)
+	case p.Enforcement.ConsecutiveBelow < 0 || p.Enforcement.ConsecutiveBelow > maxConsecutiveBelow:
+		return Errorf(EINVALID, "policy %s: enforcement.consecutive_below: %d is not between 0 (default %d) and %d", p.ID, p.Enforcement.ConsecutiveBelow, DefaultConsecutiveBelow, maxConsecutiveBelow)
+	case p.Enforcement.GraceDays < 0 || p.Enforcement.GraceDays > maxGraceDays:
+		return Errorf(EINVALID, "policy %s: enforcement.grace_days: %d is not between 0 (default %d) and %d", p.ID, p.Enforcement.GraceDays, DefaultGraceDays, maxGraceDays)
 	}
 	for i, e := range p.Exemptions {
 		if !strings.HasPrefix(string(e.Code), "EXEMPT_") {
@@ -182,6 +194,47 @@ func (p *Policy) Validate() error {
 		}
 	}
 	return nil
+}
+
+// Enforcement defaults, for the zero fields of a policy's EnforcementRule:
+// Amazon's 72-hour metric refresh (marketplace-rules.md §2), a
+// restriction at the first evaluation below target (§3, §12), and a
+// 30-day grace after reinstatement (no marketplace publishes one: one
+// Amazon window, so the packages behind the restriction have left it).
+const (
+	DefaultCadenceHours     = 72
+	DefaultConsecutiveBelow = 1
+	DefaultGraceDays        = 30
+	// DefaultEnforcementAction is the Action of a policy that states none.
+	DefaultEnforcementAction = "self-fulfilment privileges for the group may be restricted until a plan of action is approved"
+)
+
+// Bounds of an EnforcementRule: a month between evaluations, ten
+// evaluations in a row, a year of grace.
+const (
+	maxCadenceHours     = 24 * 31
+	maxConsecutiveBelow = 10
+	maxGraceDays        = 365
+)
+
+// EnforcementRules returns the policy's enforcement rule with its zero
+// fields defaulted (DefaultCadenceHours, DefaultConsecutiveBelow,
+// DefaultGraceDays, DefaultEnforcementAction): what the engine applies.
+func (p *Policy) EnforcementRules() EnforcementRule {
+	r := p.Enforcement
+	if r.CadenceHours == 0 {
+		r.CadenceHours = DefaultCadenceHours
+	}
+	if r.ConsecutiveBelow == 0 {
+		r.ConsecutiveBelow = DefaultConsecutiveBelow
+	}
+	if r.GraceDays == 0 {
+		r.GraceDays = DefaultGraceDays
+	}
+	if r.Action == "" {
+		r.Action = DefaultEnforcementAction
+	}
+	return r
 }
 
 // DefaultOrigin is the ship-from country assumed for a package whose own
@@ -337,6 +390,14 @@ func BuiltinPolicies() []Policy {
 			"exemptions: heavy/bulky freight, small/flat < $10 in USPS First Class or Standard Mail envelopes, digital: §7",
 			"LSR < 4%, OTDR > 97%, cancel < 2.5%: §10.4; 98% VTR + 97% OTDR benefit: §8",
 		},
+		Enforcement: EnforcementRule{
+			CadenceHours: 72, ConsecutiveBelow: 1, GraceDays: 30,
+			Action: "self-fulfilment (non-FBA) selling privileges in the category may be suspended or removed, other categories and FBA unaffected; " +
+				"a plan of action (to op-pso-vtr-appeals@amazon.com) is required for reinstatement",
+			Source: "metric refreshed every 72 h: marketplace-rules.md §2; category-level suspension and plan of action: §3, " +
+				"https://sellercentral.amazon.com/gp/help/external/help.html?itemID=202014610&language=en_US; " +
+				"grace after reinstatement unpublished: 30 days (one window) assumed",
+		},
 	}
 	cn := amazonUS
 	cn.ID, cn.Name = "amazon-cn-us", "Amazon US, shipped from China"
@@ -364,6 +425,11 @@ func BuiltinPolicies() []Policy {
 		"stamps and untracked services exempt; a scan makes a delivery-confirmation service valid: §4.1, §7",
 		"China-origin ≥ £5 needs two scans: §5 (amz10 translation); CN-out carrier names from the EU/IT page: §5",
 	}
+	eu.Enforcement.Action = "self-fulfilment selling privileges in the category (per category and store on .it) may be suspended; " +
+		"a plan of action (op-pso-vtr-appeals@amazon.it on .it) is required for reinstatement"
+	eu.Enforcement.Source = "metric refreshed every 72 h: marketplace-rules.md §2; category-level suspension: §3, " +
+		"https://sellercentral.amazon.it/gp/help/external/help.html?itemID=201817070&language=en_IT " +
+		"(older EU/UK pages say a miss does not suspend the account; vtr takes the current IT reading); grace unpublished: 30 days assumed"
 	jp := amazonUS
 	jp.ID, jp.Name, jp.Marketplace, jp.HomeOrigin = "amazon-jp", "Amazon JP", "amazon.co.jp", "JP"
 	jp.Exemptions = []Exemption{
@@ -377,6 +443,9 @@ func BuiltinPolicies() []Policy {
 		"95% per GL over 30 days; orders ≥ 1,000 JPY considered; exempt carriers: marketplace-rules.md §6, §7",
 		"China Post numbers must end in CN (enforced by the tracking engine): §4.2; CN-out VTR policy applies: §5",
 	}
+	jp.Enforcement.Action = "MFN listing qualification is suspended for each category (GL) below 95% over the 30 days; a plan of action is required"
+	jp.Enforcement.Source = "metric refreshed every 72 h: marketplace-rules.md §2; per GL suspension and plan of action: §3, " +
+		"https://sellercentral.amazon.co.jp/gp/help/external/201817070?language=en_JP; grace unpublished: 30 days (one window) assumed"
 	walmart := Policy{
 		ID: "walmart-us", Name: "Walmart US", Marketplace: "walmart.com", HomeOrigin: "US",
 		Target: 0.99, AtRiskMargin: 0.005, WindowDays: 30, GroupBy: "account", Inclusion: "ship_date",
@@ -388,6 +457,13 @@ func BuiltinPolicies() []Policy {
 			"cancellation < 2%, on-time delivery > 95%: §12.2",
 			"on-time shipment > 99% (2017 partner expectations), so late shipments at most 1%: §12.2",
 		},
+		Enforcement: EnforcementRule{
+			CadenceHours: 72, ConsecutiveBelow: 1, GraceDays: 30,
+			Action: "listings may be suppressed, then the account suspended, then terminated",
+			Source: "suppression → suspension → termination: marketplace-rules.md §12.1, §12.2, " +
+				"https://marketplacelearn.walmart.com/guides/Policies%20&%20standards/Performance/Seller-performance-standards; " +
+				"cadence and grace unpublished: 72 h (Amazon's) and 30 days (one window) assumed",
+		},
 	}
 	ebay := Policy{
 		ID: "ebay-us", Name: "eBay US (Top Rated Seller)", Marketplace: "ebay.com", HomeOrigin: "US",
@@ -398,6 +474,12 @@ func BuiltinPolicies() []Policy {
 			"tracking uploaded within handling time and validated by the carrier for 95% of US transactions: marketplace-rules.md §12.4",
 			"window: eBay evaluates over 3 months (the reference gives none; 90 days chosen)",
 		},
+		Enforcement: EnforcementRule{
+			CadenceHours: 72, ConsecutiveBelow: 1, GraceDays: 90,
+			Action: "the account loses Top Rated Seller status and its benefits (a Top Rated criterion: eBay restricts no selling for it)",
+			Source: "criterion for Top Rated status: marketplace-rules.md §12.1, §12.4, https://sellglobal.ebay.in/seller-center/becoming-top-rated-seller/; " +
+				"cadence and grace unpublished: 72 h (Amazon's) and 90 days (one window) assumed",
+		},
 	}
 	tiktok := Policy{
 		ID: "tiktok-us", Name: "TikTok Shop US", Marketplace: "shop.tiktok.com", HomeOrigin: "US",
@@ -406,6 +488,13 @@ func BuiltinPolicies() []Policy {
 		Sources: []string{
 			"VTR ≥ 95%; a tracking node more than 24 h before the order was placed is flagged; cross-border not supported: marketplace-rules.md §12.5",
 			"window unconfirmed (third parties say 14–21 days); 30 days chosen",
+		},
+		Enforcement: EnforcementRule{
+			CadenceHours: 72, ConsecutiveBelow: 1, GraceDays: 30,
+			Action: "Account Health Rating points are deducted, visibility is reduced and Seller Shipping is restricted",
+			Source: "AHR deductions, visibility, Seller Shipping restrictions: marketplace-rules.md §12.1, §12.5, " +
+				"https://seller-us.tiktok.com/university/essay?knowledge_id=1274968588748558; " +
+				"cadence and grace unpublished: 72 h (Amazon's) and 30 days (one window) assumed",
 		},
 	}
 	etsy := Policy{
@@ -422,6 +511,13 @@ func BuiltinPolicies() []Policy {
 		Sources: []string{
 			"≥ 95% shipped on time with valid tracking; orders below $10 / £10 / €10 / CA$15 / AU$15 excepted; pre-transit not validated: marketplace-rules.md §12.6",
 			"Star Seller is assessed over 3 months: 90 days",
+		},
+		Enforcement: EnforcementRule{
+			CadenceHours: 72, ConsecutiveBelow: 1, GraceDays: 90,
+			Action: "the shop loses Star Seller status (a Star Seller criterion: Etsy restricts no selling for it)",
+			Source: "criterion for Star Seller status: marketplace-rules.md §12.1, §12.6, " +
+				"https://community.etsy.com/t5/Technical-Issues/Star-seller-status/td-p/144599634; " +
+				"cadence and grace unpublished: 72 h (Amazon's) and 90 days (one window) assumed",
 		},
 	}
 	return []Policy{amazonUS, cn, eu, jp, walmart, ebay, tiktok, etsy}

@@ -44,6 +44,15 @@ func TestPolicyValidate(t *testing.T) {
 		{func(p *Policy) { p.LateShipmentTarget = -0.01 }, "sibling targets"},
 		{func(p *Policy) { p.OnTimeDeliveryTarget = 97 }, "sibling targets"},
 		{func(p *Policy) { p.Target = 0 }, "target"},
+		{func(p *Policy) {
+			p.Enforcement = EnforcementRule{CadenceHours: 24 * 31, ConsecutiveBelow: 10, GraceDays: 365}
+		}, ""},
+		{func(p *Policy) { p.Enforcement.CadenceHours = -1 }, "enforcement.cadence_hours"},
+		{func(p *Policy) { p.Enforcement.CadenceHours = 24*31 + 1 }, "enforcement.cadence_hours"},
+		{func(p *Policy) { p.Enforcement.ConsecutiveBelow = -1 }, "enforcement.consecutive_below"},
+		{func(p *Policy) { p.Enforcement.ConsecutiveBelow = 11 }, "enforcement.consecutive_below"},
+		{func(p *Policy) { p.Enforcement.GraceDays = -1 }, "enforcement.grace_days"},
+		{func(p *Policy) { p.Enforcement.GraceDays = 366 }, "enforcement.grace_days"},
 	}
 	for i, tt := range tests {
 		p := ok
@@ -106,5 +115,47 @@ func TestRateStatus(t *testing.T) {
 		if got := p.RateStatus(tt.rate, tt.counted); got != tt.want {
 			t.Errorf("RateStatus(%v, %v) = %s, want %s", tt.rate, tt.counted, got, tt.want)
 		}
+	}
+}
+
+// Every built-in profile says what a restriction means on its marketplace
+// and cites the rule (marketplace-rules.md §3, §12); Amazon's metric
+// refreshes every 72 hours (§2) and the marketplaces restrict at the first
+// evaluation below target.
+func TestBuiltinEnforcement(t *testing.T) {
+	for _, p := range BuiltinPolicies() {
+		e := p.Enforcement
+		if strings.TrimSpace(e.Action) == "" || !strings.Contains(e.Source, "marketplace-rules.md §") {
+			t.Errorf("%s: action %q source %q, want both, the source citing the reference", p.ID, e.Action, e.Source)
+		}
+		if e.CadenceHours == 0 || e.ConsecutiveBelow != 1 || e.GraceDays == 0 {
+			t.Errorf("%s: %+v, want a cadence, a grace and a restriction at the first evaluation below target", p.ID, e)
+		}
+		if strings.HasPrefix(p.ID, "amazon-") && e.CadenceHours != 72 {
+			t.Errorf("%s: cadence %d h, want Amazon's 72", p.ID, e.CadenceHours)
+		}
+		if p.EnforcementRules() != e {
+			t.Errorf("%s: rules %+v, want the profile's own %+v", p.ID, p.EnforcementRules(), e)
+		}
+		if err := p.Validate(); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// An operator profile that states no enforcement gets the defaults.
+func TestEnforcementRulesDefaults(t *testing.T) {
+	got := (&Policy{Enforcement: EnforcementRule{ConsecutiveBelow: 3, Source: "op"}}).EnforcementRules()
+	want := EnforcementRule{CadenceHours: 72, ConsecutiveBelow: 3, GraceDays: 30, Action: DefaultEnforcementAction, Source: "op"}
+	if got != want {
+		t.Errorf("got %+v, want %+v", got, want)
+	}
+	ps, err := LoadPolicies(strings.NewReader(`[{"id": "op", "target": 0.9, "window_days": 30, "group_by": "account", "inclusion": "ship_date",
+		"scans": {"min_physical": 1}, "enforcement": {"consecutive_below": 2, "action": "suspension"}}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := ps[0].EnforcementRules(); r.ConsecutiveBelow != 2 || r.CadenceHours != 72 || r.Action != "suspension" {
+		t.Errorf("loaded rules %+v", r)
 	}
 }
