@@ -61,6 +61,7 @@ func main() {
 	rateRuns := flag.Int("rate-runs", 20, "rate queries to time")
 	results := flag.String("results", "", "write key<TAB>value results here")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the vtr import here")
+	txTimes := flag.Bool("tx-times", false, "print the time vtr's import spends in each transaction method")
 	flag.Parse()
 	ingest.LimitMemory() // as vtr's own main does
 
@@ -83,7 +84,7 @@ func main() {
 	}
 	if err == nil {
 		res := map[string]string{}
-		err = run(ctx, b, *in, *rateRuns, *cpuprofile, res)
+		err = run(ctx, b, *in, *rateRuns, *cpuprofile, *txTimes, res)
 		if cerr := b.close(); err == nil {
 			err = cerr
 		}
@@ -165,7 +166,7 @@ func procStatus() map[string]int64 {
 	return m
 }
 
-func run(ctx context.Context, b bench, in string, rateRuns int, cpuprofile string, res map[string]string) error {
+func run(ctx context.Context, b bench, in string, rateRuns int, cpuprofile string, txTimes bool, res map[string]string) error {
 	put := func(k string, format string, v any) { res[k] = fmt.Sprintf(format, v) }
 	fmt.Printf("== %s\n", b.name())
 
@@ -190,6 +191,11 @@ func run(ctx context.Context, b bench, in string, rateRuns int, cpuprofile strin
 	eng, db, err := b.openVTR(ctx)
 	if err != nil {
 		return err
+	}
+	var timed *timedEngine
+	if txTimes {
+		timed = newTimedEngine(eng)
+		eng = timed
 	}
 	store := ingest.New(eng, nil)
 	defer store.Close()
@@ -224,6 +230,9 @@ func run(ctx context.Context, b bench, in string, rateRuns int, cpuprofile strin
 		return fmt.Errorf("vtr import: %w", err)
 	}
 	impMem := procStatus()
+	if timed != nil {
+		timed.report(os.Stdout)
+	}
 	vtrEPS := float64(st.Events) / impTime.Seconds()
 	rawEPS := float64(counts.events) / rawTime.Seconds()
 	ratio := impTime.Seconds() / rawTime.Seconds()
