@@ -21,10 +21,12 @@ var Citus = map[string]string{
 	"appeals":             "seller_id",
 	"events":              "tracking_norm",
 	"scan_summaries":      "tracking_norm",
+	"outbox":              "subscription_id", // deliveries are ordered per subscription
 }
 
 // CitusReference are the tables replicated to every node as reference
 // tables: small, written rarely, joined from anywhere.
 // API keys and the answers kept for Idempotency-Key are looked up on
 // every request, by key, from any node.
-var CitusReference = []string{"unknown_codes", "schema_migrations", "api_keys", "idempotency"}
+var CitusReference = []string{"unknown_codes", "schema_migrations", "api_keys", "idempotency",
+	"webhook_subscriptions"} // read by every outbox write and claim
