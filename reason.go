@@ -44,6 +44,34 @@ func (r Reason) Describe() string {
 		return "the carrier is not supported by the marketplace for this shipment"
 	case CarrierMismatch:
 		return "the tracking number belongs to a different carrier than the one named"
+	case NoPhysicalScan:
+		return "the carrier never scanned the package before the promised delivery date"
+	case InsufficientScans:
+		return "the carrier scanned the package fewer times than the marketplace requires"
+	case UploadedAfterDelivery:
+		return "the tracking number was entered or changed after the package was delivered"
+	case UploadedLate:
+		return "the tracking number was entered after the marketplace's deadline"
+	case ShipFromMismatch:
+		return "the first carrier scan is far from the registered ship-from address"
+	case TrackingReused:
+		return "the tracking number was already used on another shipment to another address"
+	case EventBeforeOrder:
+		return "the carrier's first event predates the order: a recycled label"
+	case ExemptLowValue:
+		return "exempt: the package is below the value the metric counts"
+	case ExemptShipMethod:
+		return "exempt: the shipping method is outside the metric"
+	case ExemptFreight:
+		return "exempt: freight shipments are outside the metric"
+	case ExemptDigital:
+		return "exempt: digital orders are outside the metric"
+	case ExemptCarrier:
+		return "exempt: the carrier is outside the metric for this origin"
+	case ExemptCancelled:
+		return "exempt: the order was cancelled"
+	case ExemptOrigin:
+		return "exempt: the origin is outside the policy"
 	}
 	return string(r)
 }

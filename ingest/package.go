@@ -7,41 +7,68 @@ import (
 	"github.com/vtr-project/vtr"
 )
 
-// OrderPackages returns the verdicts of an order's packages as of now,
-// read in one snapshot, and whether records for the order are parked waiting for it
-// (its order, or its seller, has not arrived).
-func (s *Store) OrderPackages(ctx context.Context, sellerID, orderID string, now time.Time) (pkgs []vtr.PackageVerdict, waiting bool, err error) {
+// OrderVerdicts are what is stored of an order's packages: their
+// verdicts, and whether records for the order wait for it (its order, or
+// its seller, has not arrived).
+type OrderVerdicts struct {
+	Packages []vtr.PackageVerdict
+	Waiting  bool
+}
+
+// OrderPackages returns the verdicts of an order's packages as of now.
+func (s *Store) OrderPackages(ctx context.Context, sellerID, orderID string, now time.Time) ([]vtr.PackageVerdict, bool, error) {
+	ref := OrderRef{Seller: sellerID, Order: orderID}
+	m, err := s.OrdersPackages(ctx, []OrderRef{ref}, now)
+	return m[ref].Packages, m[ref].Waiting, err
+}
+
+// OrdersPackages returns the verdicts of the packages of several orders
+// as of now, read in one snapshot: a package counts as pending until its
+// inclusion day has come, as the rate counts it.
+func (s *Store) OrdersPackages(ctx context.Context, refs []OrderRef, now time.Time) (map[OrderRef]OrderVerdicts, error) {
 	tx, err := s.eng.BeginRead(ctx)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	defer tx.Rollback()
-	ps, err := tx.OrderPackages(ctx, []OrderRef{{Seller: sellerID, Order: orderID}})
+	ps, err := tx.OrderPackages(ctx, refs)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
+	out := make(map[OrderRef]OrderVerdicts, len(refs))
 	for _, p := range ps {
 		c := p.Counted
 		status := c.Outcome
 		if c.Policy != "" && c.Day > DayNum(now) && c.Outcome != string(vtr.VerdictExempt) {
 			status = string(vtr.VerdictPending) // as the rate counts it
 		}
-		pkgs = append(pkgs, vtr.PackageVerdict{
+		ref := OrderRef{Seller: p.Key.Seller, Order: p.Key.Order}
+		v := out[ref]
+		v.Packages = append(v.Packages, vtr.PackageVerdict{
 			PackageID: p.Key.Package, Status: status, Outcome: c.Outcome, IncludedOn: Day(c.Day), Policy: c.Policy, Category: c.Category,
 			Carrier: c.Carrier, Detected: c.Detected, Reasons: orNone(splitReasons(c.Reasons)),
 			Warnings: orNone(splitReasons(c.Warnings)), Explanation: c.Explanation,
 		})
+		out[ref] = v
 	}
-	orphans, err := tx.Orphans(ctx, []string{orderID})
+	ids := make([]string, 0, len(refs))
+	for _, r := range refs {
+		ids = append(ids, r.Order)
+	}
+	orphans, err := tx.Orphans(ctx, ids)
 	if err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	for _, o := range orphans {
-		if o.SellerID == sellerID || o.SellerID == "" {
-			waiting = true
+		for _, r := range refs {
+			if r.Order == o.OrderID && (o.SellerID == r.Seller || o.SellerID == "") {
+				v := out[r]
+				v.Waiting = true
+				out[r] = v
+			}
 		}
 	}
-	return pkgs, waiting, tx.Commit()
+	return out, tx.Commit()
 }
 
 // orNone makes an empty list encode as [] rather than null.

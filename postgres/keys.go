@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/vtr-project/vtr/internal/sqlutil"
 )
@@ -20,4 +21,8 @@ func (d *DB) Ready(ctx context.Context) error {
 }
 
 // Enforcement is the database's enforcement states, history and appeals.
-func (d *DB) Enforcement() *sqlutil.Enforcement { return &sqlutil.Enforcement{DB: d.db, Rebind: sqlutil.Dollar} }
+func (d *DB) Enforcement() *sqlutil.Enforcement {
+	return &sqlutil.Enforcement{DB: d.db, Rebind: sqlutil.Dollar, Lock: func(ctx context.Context, tx *sql.Tx) error {
+		return d.translate(d.lock(ctx, tx, "vtr-write:"))
+	}}
+}

@@ -288,18 +288,19 @@ func (s *Server) postShipment(w http.ResponseWriter, r *http.Request, c *caller)
 // confirm stores a shipment and reads back what is known of it.
 func (s *Server) confirm(r *http.Request, c *caller, source string, rec vtr.Record) (*shipmentAnswer, error) {
 	sh := rec.Shipment
-	if _, err := s.importOne(r, c, source, rec); err != nil {
+	if err := c.scope(&rec); err != nil {
 		return nil, err
 	}
+	v, err := s.confirmer.submit(r.Context(), rec, source)
+	if err != nil {
+		return nil, err
+	}
+	pkgs, waiting := v.Packages, v.Waiting
 	ans := &shipmentAnswer{SellerID: sh.SellerID, OrderID: sh.OrderID, PackageID: sh.PackageID, Warnings: []string{}}
 	var res tracking.Result
 	res.Check(sh.TrackingNumber, claimedCarrier(sh))
 	ans.Tracking = res.AppendJSON(nil)
 	now := s.now()
-	pkgs, waiting, err := s.cfg.Store.OrderPackages(r.Context(), sh.SellerID, sh.OrderID, now)
-	if err != nil {
-		return nil, err
-	}
 	for i := range pkgs {
 		if pkgs[i].PackageID == sh.PackageID {
 			ans.Verdict = &pkgs[i]
@@ -345,9 +346,4 @@ func claimedCarrier(sh *vtr.Shipment) *tracking.Carrier {
 }
 
 // describeWarning says a verdict's warning in words.
-func describeWarning(r vtr.Reason) string {
-	if r == vtr.UploadedLate {
-		return "UPLOADED_LATE: the tracking number was entered after the marketplace's deadline for it"
-	}
-	return string(r) + ": " + r.Describe()
-}
+func describeWarning(r vtr.Reason) string { return string(r) + ": " + r.Describe() }

@@ -44,6 +44,19 @@ func (s *Server) register() {
 		{"GET", "/v1/sellers/{id}/defects.csv", anyKey, s.defectsCSV, false},
 		{"GET", "/v1/sellers/{id}/account-health", anyKey, s.accountHealth, false},
 
+		{"GET", "/v1/sellers/{id}/enforcement", anyKey, s.enforcement, false},
+		{"GET", "/v1/sellers/{id}/privileges", anyKey, s.privileges, false},
+		{"GET", "/v1/sellers/{id}/appeals/draft", anyKey, s.appealDraft, false},
+		{"POST", "/v1/sellers/{id}/appeals", anyKey, s.postAppeal, false},
+		{"GET", "/v1/appeals", operator, s.listAppeals, false},
+		{"POST", "/v1/appeals/{id}/decision", operator, s.decide, false},
+
+		{"POST", "/v1/webhooks/subscriptions", operator, s.postSubscription, false},
+		{"GET", "/v1/webhooks/subscriptions", operator, s.listSubscriptions, false},
+		{"DELETE", "/v1/webhooks/subscriptions/{id}", operator, s.deleteSubscription, false},
+		{"GET", "/v1/webhooks/deliveries", operator, s.listDeliveries, false},
+		{"POST", "/v1/webhooks/deliveries/{id}/redeliver", operator, s.redeliver, false},
+
 		{"POST", "/orders/v0/orders/{orderId}/shipmentConfirmation", anyKey, s.spapiConfirm, true},
 
 		{"POST", "/v1/webhooks/aftership", signed, s.webhook("aftership"), false},

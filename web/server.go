@@ -15,14 +15,17 @@ import (
 	"time"
 
 	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/enforce"
+	"github.com/vtr-project/vtr/ingest"
 	"github.com/vtr-project/vtr/internal/metrics"
+	"github.com/vtr-project/vtr/internal/sqlutil"
 )
 
 // Store is what the server reads and writes: vtr's Store and the verdicts
 // of one order's packages.
 type Store interface {
 	vtr.Store
-	OrderPackages(ctx context.Context, sellerID, orderID string, now time.Time) ([]vtr.PackageVerdict, bool, error)
+	OrdersPackages(ctx context.Context, refs []ingest.OrderRef, now time.Time) (map[ingest.OrderRef]ingest.OrderVerdicts, error)
 }
 
 // Config is everything a Server needs. Zero limits take the defaults.
@@ -31,6 +34,10 @@ type Config struct {
 	Keys     vtr.KeyStore
 	Idem     vtr.IdempotencyStore
 	Policies *vtr.PolicySet
+	// Enforce is the enforcement loop (states, appeals, privileges).
+	Enforce *enforce.Service
+	// Outbox holds the outgoing webhooks' subscriptions and deliveries.
+	Outbox *sqlutil.Outbox
 	// Ready reports whether the database is reachable with a current
 	// schema (/readyz).
 	Ready func(context.Context) error
@@ -57,10 +64,11 @@ const (
 
 // Server is the HTTP API over a store.
 type Server struct {
-	cfg     Config
-	mux     *http.ServeMux
-	routes  []route
-	metrics *serverMetrics
+	cfg       Config
+	mux       *http.ServeMux
+	routes    []route
+	metrics   *serverMetrics
+	confirmer confirmer
 }
 
 // New returns a server; Handler serves it.
@@ -84,6 +92,7 @@ func New(cfg Config) *Server {
 		cfg.Policies = vtr.NewPolicySet(nil)
 	}
 	s := &Server{cfg: cfg, mux: http.NewServeMux(), metrics: newServerMetrics()}
+	s.confirmer.s = s
 	s.register()
 	return s
 }

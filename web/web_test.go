@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/enforce"
 	"github.com/vtr-project/vtr/ingest"
 	"github.com/vtr-project/vtr/internal/sqlutil"
 	"github.com/vtr-project/vtr/postgres"
@@ -47,17 +49,20 @@ var secrets = map[string]string{"aftership": "as-secret", "easypost": "ep-secret
 // env is a real server on loopback over a real database, with an
 // operator key and a key for each of S1 and S2.
 type env struct {
-	t           *testing.T
-	url         string
-	op, s1, s2  string
-	store       *ingest.Store
-	srv         *web.Server
-	keysRevoked string
+	t          *testing.T
+	url        string
+	op, s1, s2 string
+	store      *ingest.Store
+	srv        *web.Server
+	eng        engine
+	enforce    *enforce.Service
 }
 
 type engine interface {
 	ingest.Engine
 	Keys() *sqlutil.Keys
+	Enforcement() *sqlutil.Enforcement
+	Outbox() *sqlutil.Outbox
 	Ready(context.Context) error
 }
 
@@ -99,10 +104,18 @@ func start(t *testing.T, name, where string, keys bool) *env {
 	store := ingest.New(eng, vtr.NewPolicySet(nil))
 	t.Cleanup(func() { store.Close() })
 	ks := eng.Keys()
-	srv := web.New(web.Config{Store: store, Keys: ks, Idem: ks, Ready: eng.Ready, Now: func() time.Time { return now }, Secrets: secrets})
+	ps := vtr.NewPolicySet(nil)
+	ob := eng.Outbox()
+	enf := &enforce.Service{Store: store, Policies: ps, States: eng.Enforcement(),
+		Enqueue: func(ctx context.Context, tx *sql.Tx, ev vtr.OutboxEvent) error {
+			_, err := ob.Enqueue(ctx, tx, ev)
+			return err
+		}}
+	srv := web.New(web.Config{Store: store, Keys: ks, Idem: ks, Ready: eng.Ready, Now: func() time.Time { return now }, Secrets: secrets,
+		Policies: ps, Enforce: enf, Outbox: ob})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	e := &env{t: t, url: ts.URL, store: store, srv: srv}
+	e := &env{t: t, url: ts.URL, store: store, srv: srv, eng: eng, enforce: enf}
 	if keys {
 		e.op = e.key(ks, vtr.RoleOperator, "")
 		e.s1 = e.key(ks, vtr.RoleSeller, "S1")
@@ -282,6 +295,9 @@ func TestCrossSellerAndKeys(t *testing.T) {
 				continue
 			}
 			path := strings.ReplaceAll(strings.ReplaceAll(rt.path, "{id}", "S1"), "{orderId}", "111-0000001-0000001")
+			if rt.path == "/v1/sellers/{id}/appeals/draft" {
+				path += "?policy=amazon-us&group=Electronics&as_of=2026-10-20"
+			}
 			body := rt.body
 			unauthorized := 401
 			if strings.HasPrefix(rt.path, "/orders/") {
@@ -296,14 +312,17 @@ func TestCrossSellerAndKeys(t *testing.T) {
 			if code, _, b := e.do(rt.method, path, "vtr_nope_nope", body); code != unauthorized {
 				t.Errorf("%s %s with a wrong key: %d %s", rt.method, path, code, b)
 			}
+			if rt.operator {
+				if code, _, b := e.do(rt.method, path, e.s1, body); code != 403 {
+					t.Errorf("%s %s (operator only) with a seller key: %d %s", rt.method, path, code, b)
+				}
+				continue
+			}
 			if !strings.Contains(rt.path, "{id}") {
 				continue
 			}
 			code, _, b := e.do(rt.method, path, e.s2, body)
 			want := 404
-			if rt.method == "PUT" {
-				want = 403 // operator only, whoever the seller
-			}
 			if code != want {
 				t.Errorf("%s %s with S2's key: %d %s", rt.method, path, code, b)
 			}
@@ -327,8 +346,8 @@ func TestCrossSellerAndKeys(t *testing.T) {
 }
 
 type routeCase struct {
-	method, path, body string
-	public, signed     bool
+	method, path, body       string
+	public, signed, operator bool
 }
 
 // routes lists the served routes from the OpenAPI document, with a body
@@ -338,22 +357,26 @@ func (e *env) routes() []routeCase {
 	var d struct {
 		Paths map[string]map[string]struct {
 			Security []any `json:"security"`
+			Operator bool  `json:"x-vtr-operator"`
 		}
 	}
 	if err := json.Unmarshal([]byte(doc), &d); err != nil {
 		e.t.Fatal(err)
 	}
 	bodies := map[string]string{
-		"/v1/records":                `{"type":"seller","id":"S1"}`,
-		"/v1/validate":               `{"numbers":["1Z96F4R8D313969574"]}`,
-		"/v1/sellers/{id}":           `{"name":"Acme"}`,
-		"/v1/sellers/{id}/shipments": `{"order_id":"111-0000001-0000001","carrier":"UPS","tracking_number":"1Z96F4R8D313969574","shipped_at":"2026-10-02T15:00:00Z"}`,
+		"/v1/sellers/{id}/appeals":                         `{"policy":"amazon-us","group":"Electronics","plan":{"root_cause":"a","fixed":"b","prevention":"c"}}`,
+		"/v1/appeals/{id}/decision":                        `{"decision":"approve"}`,
+		"/v1/webhooks/subscriptions":                       `{"url":"http://127.0.0.1:9/hook","events":["appeal.decided"]}`,
+		"/v1/records":                                      `{"type":"seller","id":"S1"}`,
+		"/v1/validate":                                     `{"numbers":["1Z96F4R8D313969574"]}`,
+		"/v1/sellers/{id}":                                 `{"name":"Acme"}`,
+		"/v1/sellers/{id}/shipments":                       `{"order_id":"111-0000001-0000001","carrier":"UPS","tracking_number":"1Z96F4R8D313969574","shipped_at":"2026-10-02T15:00:00Z"}`,
 		"/orders/v0/orders/{orderId}/shipmentConfirmation": spapiBody,
 	}
 	var out []routeCase
 	for path, ops := range d.Paths {
 		for m, op := range ops {
-			rc := routeCase{method: strings.ToUpper(m), path: path, body: bodies[path]}
+			rc := routeCase{method: strings.ToUpper(m), path: path, body: bodies[path], operator: op.Operator}
 			rc.signed = strings.HasPrefix(path, "/v1/webhooks/")
 			rc.public = op.Security != nil && !rc.signed
 			if rc.signed {

@@ -86,6 +86,8 @@ func (sf storeFlags) openBoth(ctx context.Context, readOnly bool) (engine, *inge
 type engine interface {
 	ingest.Engine
 	Keys() *sqlutil.Keys
+	Enforcement() *sqlutil.Enforcement
+	Outbox() *sqlutil.Outbox
 	Ready(ctx context.Context) error
 }
 

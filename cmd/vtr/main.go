@@ -91,6 +91,20 @@ Usage:
                  compatible routes, carrier webhooks, metrics
   vtr keys create --operator|--seller ID [--name N] | list | revoke ID
                  API keys for 'vtr serve'
+  vtr enforce [--as-of TIME] [--json]
+                 evaluate every seller group due on its policy's cadence:
+                 at risk, restricted (then only a plan of action reinstates)
+  vtr enforcement --seller ID [--json]
+                 a seller's enforcement states and their audit history
+  vtr appeal --seller ID --policy P --group G --file poa.json | --draft
+                 submit a plan of action (or print one pre-filled)
+  vtr decide ID approve|reject [--note N]
+                 an operator's decision on a plan of action
+  vtr privileges --seller ID [--json]
+                 the groups the seller may self-fulfil now
+  vtr webhooks add --url URL --events E,… [--seller ID] | list | deliver
+                 | failed | redeliver ID
+                 outgoing signed webhooks: subscriptions and deliveries
   vtr help       show this help
 
 Exit status: 0 all good, 1 defects found or lines rejected, 2 usage error
@@ -170,6 +184,18 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.simulate(ctx, rest)
 	case "demo":
 		return m.demo(ctx, rest)
+	case "enforce":
+		return m.enforce(ctx, args[1:])
+	case "enforcement":
+		return m.enforcement(ctx, args[1:])
+	case "appeal":
+		return m.appeal(ctx, args[1:])
+	case "decide":
+		return m.decide(ctx, args[1:])
+	case "privileges":
+		return m.privileges(ctx, args[1:])
+	case "webhooks":
+		return m.webhooks(ctx, args[1:])
 	case "keys":
 		return m.keys(ctx, args[1:])
 	case "serve":

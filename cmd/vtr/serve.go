@@ -11,10 +11,12 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/internal/formats"
+	"github.com/vtr-project/vtr/notify"
 	"github.com/vtr-project/vtr/web"
 )
 
@@ -38,6 +40,8 @@ or VTR_CONFIG; JSON), the environment, the flags.
   secrets.17track    VTR_17TRACK_KEY       17TRACK security key
   max_records_body   bytes for POST /v1/records (default 64 MiB)
   max_body           bytes for other bodies (default 1 MiB)
+  enforce_every      how often enforcement looks for groups due on their
+                     policy's cadence (default 5m; 0s: off)
 `
 
 // serveConfig is the config file's shape.
@@ -48,11 +52,14 @@ type serveConfig struct {
 	Secrets        map[string]string `json:"secrets"`
 	MaxRecordsBody int64             `json:"max_records_body"`
 	MaxBody        int64             `json:"max_body"`
+	// EnforceEvery is how often the scheduler looks for groups due on
+	// their policy's cadence (a Go duration; "0s" turns it off).
+	EnforceEvery string `json:"enforce_every"`
 }
 
 // loadServeConfig reads the config file, then the environment.
 func loadServeConfig(path string) (serveConfig, error) {
-	c := serveConfig{DB: "vtr.db", Addr: "127.0.0.1:8080", Secrets: map[string]string{}}
+	c := serveConfig{DB: "vtr.db", Addr: "127.0.0.1:8080", Secrets: map[string]string{}, EnforceEvery: "5m"}
 	if path != "" {
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -121,11 +128,44 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	every, err := time.ParseDuration(cfg.EnforceEvery)
+	if err != nil || every < 0 {
+		return usagef("serve: enforce_every: %q is not a duration (5m, 1h, 0s for off)", cfg.EnforceEvery)
+	}
 	keys := eng.Keys()
+	enf := m.newEnforcer(eng, store, ps)
 	srv := web.New(web.Config{
-		Store: store, Keys: keys, Idem: keys, Policies: ps, Ready: eng.Ready, Now: m.now, Log: log,
+		Store: store, Keys: keys, Idem: keys, Policies: ps, Enforce: enf, Outbox: eng.Outbox(), Ready: eng.Ready, Now: m.now, Log: log,
 		Secrets: cfg.Secrets, MaxRecordsBody: cfg.MaxRecordsBody, MaxBody: cfg.MaxBody,
 	})
+	// In the background: the enforcement scheduler and the outgoing
+	// webhooks' deliverer, stopped after the last request is answered.
+	bg, stopBG := context.WithCancel(context.WithoutCancel(ctx))
+	var bgDone sync.WaitGroup
+	defer func() { stopBG(); bgDone.Wait() }()
+	bgDone.Add(1)
+	go func() {
+		defer bgDone.Done()
+		(&notify.Deliverer{Outbox: eng.Outbox(), Now: m.now, Log: log}).Run(bg)
+	}()
+	if every > 0 {
+		bgDone.Add(1)
+		go func() {
+			defer bgDone.Done()
+			schedule(bg, every, func() {
+				res, err := enf.Evaluate(bg, m.now())
+				if err != nil {
+					if bg.Err() == nil {
+						log.Error("enforcement", "err", err)
+					}
+					return
+				}
+				for _, t := range res.Transitions {
+					log.Info("enforcement changed", "seller", t.SellerID, "policy", t.Policy, "group", t.Group, "from", t.From, "to", t.To)
+				}
+			})
+		}()
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return vtr.Errorf(vtr.EINVALID, "serve: listen on %s: %v", cfg.Addr, err)
@@ -164,6 +204,20 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// schedule runs fn at once and then every interval until ctx is done.
+func schedule(ctx context.Context, every time.Duration, fn func()) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		fn()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // redactDB drops a password from a database URL for the log.

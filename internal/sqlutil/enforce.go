@@ -17,6 +17,10 @@ import (
 type Enforcement struct {
 	DB     *sql.DB
 	Rebind func(string) string
+	// Lock, when set, takes the engine's writer lock first (PostgreSQL's
+	// advisory lock): writers then commit one at a time, so outbox rows
+	// commit in the order of their IDs and deliveries stay in order.
+	Lock func(context.Context, *sql.Tx) error
 }
 
 func (e *Enforcement) q(s string) string {
@@ -107,6 +111,11 @@ func (e *Enforcement) Apply(ctx context.Context, c *Change, enqueue func(context
 		return err
 	}
 	defer tx.Rollback()
+	if e.Lock != nil {
+		if err := e.Lock(ctx, tx); err != nil {
+			return err
+		}
+	}
 	n := c.Next
 	args := []any{n.State, Unix(n.Since), n.Below, Unix(n.Evaluated), Unix(n.GraceUntil), c.Cur.Version + 1, n.SellerID, n.Policy, n.Group}
 	var res sql.Result

@@ -1,0 +1,127 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sync"
+
+	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/ingest"
+)
+
+// confirmer commits concurrent shipment confirmations together (group
+// commit): while one batch is written, the requests arriving queue, and
+// the next transaction takes all of them. A request is answered only
+// after the transaction holding its record commits, so nothing is
+// acknowledged early; one transaction and one read serve many requests.
+type confirmer struct {
+	s       *Server
+	mu      sync.Mutex
+	queue   []*confirmReq
+	running bool
+}
+
+// maxConfirmBatch bounds one group commit.
+const maxConfirmBatch = 512
+
+type confirmReq struct {
+	rec    vtr.Record
+	source string
+	done   chan confirmRes
+}
+
+type confirmRes struct {
+	verdicts ingest.OrderVerdicts
+	err      error
+}
+
+// submit queues a confirmation and waits for its commit. A caller that
+// goes away does not stop the commit: the record may be stored.
+func (cf *confirmer) submit(ctx context.Context, rec vtr.Record, source string) (ingest.OrderVerdicts, error) {
+	req := &confirmReq{rec: rec, source: source, done: make(chan confirmRes, 1)}
+	cf.mu.Lock()
+	cf.queue = append(cf.queue, req)
+	start := !cf.running
+	cf.running = true
+	cf.mu.Unlock()
+	if start {
+		go cf.run()
+	}
+	select {
+	case res := <-req.done:
+		return res.verdicts, res.err
+	case <-ctx.Done():
+		return ingest.OrderVerdicts{}, ctx.Err()
+	}
+}
+
+// run commits batches until the queue is empty, then stops (the next
+// submit starts it again), so an idle server holds no goroutine.
+func (cf *confirmer) run() {
+	for {
+		cf.mu.Lock()
+		n := min(len(cf.queue), maxConfirmBatch)
+		batch := cf.queue[:n:n]
+		cf.queue = cf.queue[n:]
+		if n == 0 {
+			cf.running = false
+			cf.queue = nil
+			cf.mu.Unlock()
+			return
+		}
+		cf.mu.Unlock()
+		cf.commit(batch)
+	}
+}
+
+// commit writes one batch in one import and reads its verdicts back in
+// one snapshot. A record the rules refuse fails its own request only.
+func (cf *confirmer) commit(batch []*confirmReq) {
+	s := cf.s
+	ctx := context.Background()
+	refused := make([]error, len(batch))
+	i := 0
+	_, err := s.cfg.Store.Import(ctx, func() (vtr.Record, error) {
+		if i == len(batch) {
+			return vtr.Record{}, io.EOF
+		}
+		rec := batch[i].rec
+		i++
+		rec.Line = i
+		return rec, nil
+	}, func(err error) {
+		var le *vtr.LineError
+		if errors.As(err, &le) && le.Line >= 1 && le.Line <= len(batch) {
+			refused[le.Line-1] = vtr.FieldErrorf(vtr.EINVALID, le.Field, "%s", le.Msg)
+		}
+	})
+	if err != nil {
+		for _, r := range batch {
+			r.done <- confirmRes{err: err}
+		}
+		return
+	}
+	refs := make([]ingest.OrderRef, 0, len(batch))
+	for k, r := range batch {
+		if refused[k] == nil {
+			sh := r.rec.Shipment
+			refs = append(refs, ingest.OrderRef{Seller: sh.SellerID, Order: sh.OrderID})
+			s.metrics.records.With(r.rec.Type, r.source).Inc()
+		} else {
+			s.metrics.rejected.With(r.source).Inc()
+		}
+	}
+	verdicts, err := s.cfg.Store.OrdersPackages(ctx, refs, s.now())
+	for k, r := range batch {
+		switch {
+		case refused[k] != nil:
+			r.done <- confirmRes{err: refused[k]}
+		case err != nil:
+			r.done <- confirmRes{err: err}
+		default:
+			sh := r.rec.Shipment
+			r.done <- confirmRes{verdicts: verdicts[ingest.OrderRef{Seller: sh.SellerID, Order: sh.OrderID}]}
+		}
+	}
+}
