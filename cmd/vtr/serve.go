@@ -44,6 +44,11 @@ or VTR_CONFIG; JSON), the environment, the flags.
                      policy's cadence (default 5m; 0s: off)
 `
 
+// serveTimeouts cut slow clients (a variable so tests can shorten it).
+var serveTimeouts = struct{ header, read, write, idle time.Duration }{
+	header: 10 * time.Second, read: 5 * time.Minute, write: 10 * time.Minute, idle: 2 * time.Minute,
+}
+
 // serveConfig is the config file's shape.
 type serveConfig struct {
 	DB             string            `json:"db"`
@@ -175,10 +180,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		// Slow clients are cut: headers within 10 s, a whole body within
 		// 5 minutes (64 MiB at 220 kB/s), an answer within 10 minutes
 		// (a defect report streams), idle connections after 2 minutes.
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       5 * time.Minute,
-		WriteTimeout:      10 * time.Minute,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: serveTimeouts.header,
+		ReadTimeout:       serveTimeouts.read,
+		WriteTimeout:      serveTimeouts.write,
+		IdleTimeout:       serveTimeouts.idle,
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },

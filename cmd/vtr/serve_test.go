@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -354,5 +355,70 @@ func TestTwoServersOnePostgres(t *testing.T) {
 	csvWant, _, _ := runVTR(t, "", "report", "--db", two, "--seller", "S1", "--as-of", "2026-10-20")
 	if csvA != csvWant {
 		t.Errorf("reports differ:\n%s\n%s", csvA, csvWant)
+	}
+}
+
+// A client that sends its headers too slowly is cut by the server's
+// timeout; a request in flight when the server is told to stop is
+// finished and answered before it stops.
+func TestServeSlowClientAndGracefulStop(t *testing.T) {
+	old := serveTimeouts
+	serveTimeouts.header, serveTimeouts.read = 300*time.Millisecond, 3*time.Second
+	defer func() { serveTimeouts = old }()
+	db := filepath.Join(t.TempDir(), "vtr.db")
+	op := newKey(t, db, "--operator")
+	srv := startServer(t, "--db", db)
+	host := strings.TrimPrefix(srv.url, "http://")
+	conn, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\n") // and never the blank line
+	conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	start := time.Now()
+	b, _ := io.ReadAll(conn) // ends when the server closes the connection
+	if d := time.Since(start); d > 4*time.Second || strings.Contains(string(b), "200 OK") {
+		t.Errorf("a slow client was not cut: %s, %q", d, b)
+	}
+	// A request whose body is still arriving when the stop comes.
+	pr, pw := io.Pipe()
+	req, _ := http.NewRequest("POST", srv.url+"/v1/records", pr)
+	req.Header.Set("Authorization", "Bearer "+op)
+	type answer struct {
+		status int
+		body   string
+		err    error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			done <- answer{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		done <- answer{status: resp.StatusCode, body: string(b)}
+	}()
+	io.WriteString(pw, `{"type":"seller","id":"S1","policies":["amazon-us"]}`+"\n")
+	time.Sleep(100 * time.Millisecond) // the request is in flight
+	stopped := make(chan int, 1)
+	go func() { code, _ := srv.stop(); stopped <- code }()
+	time.Sleep(100 * time.Millisecond)
+	io.WriteString(pw, `{"type":"seller","id":"S2","policies":["amazon-us"]}`+"\n")
+	pw.Close()
+	a := <-done
+	if a.err != nil || a.status != 200 || !strings.Contains(a.body, `"accepted":2`) {
+		t.Errorf("the request in flight: %d %q %v", a.status, a.body, a.err)
+	}
+	if code := <-stopped; code != 0 {
+		t.Errorf("stop: exit %d", code)
+	}
+	if out, _, _ := runVTR(t, "", "keys", "list", "--db", db); out == "" {
+		t.Error("the database is unreadable after the stop")
+	}
+	if _, stderr, code := runVTR(t, "", "verify", "--db", db); code != 0 {
+		t.Errorf("verify: %s", stderr)
 	}
 }
