@@ -29,4 +29,5 @@ var Citus = map[string]string{
 // API keys and the answers kept for Idempotency-Key are looked up on
 // every request, by key, from any node.
 var CitusReference = []string{"unknown_codes", "schema_migrations", "api_keys", "idempotency",
-	"webhook_subscriptions"} // read by every outbox write and claim
+	"webhook_subscriptions", // read by every outbox write and claim
+	"sessions"}              // dashboard sessions: looked up with their key on every page

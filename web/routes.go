@@ -63,6 +63,28 @@ func (s *Server) register() {
 		{"POST", "/v1/webhooks/easypost", signed, s.webhook("easypost"), false},
 		{"POST", "/v1/webhooks/17track", signed, s.webhook("17track"), false},
 	}
+	// The dashboard's pages, behind a session cookie (pages*.go): not
+	// part of the API, nor of /openapi.json.
+	pg := s.newPages()
+	for _, rt := range []pageRoute{
+		{pattern: "GET /{$}", access: pageSignedIn, handle: pg.home},
+		{pattern: "GET /static/", access: pageOpen, handle: pg.serveStatic},
+		{pattern: "GET /login", access: pageOpen, handle: pg.loginForm},
+		{pattern: "POST /login", access: pageOpen, handle: pg.login, noCSRF: true},
+		{pattern: "POST /logout", access: pageSignedIn, handle: pg.logout},
+		{pattern: "GET /sellers/{id}", access: pageSignedIn, handle: pg.sellerHome},
+		{pattern: "GET /sellers/{id}/defects", access: pageSignedIn, handle: pg.defects},
+		{pattern: "GET /sellers/{id}/defects.csv", access: pageSignedIn, handle: pg.defectsCSV},
+		{pattern: "GET /sellers/{id}/preflight", access: pageSignedIn, handle: pg.preflightForm},
+		{pattern: "POST /sellers/{id}/preflight", access: pageSignedIn, handle: pg.preflight, maxBody: MaxPreflightBody},
+		{pattern: "GET /sellers/{id}/appeal", access: pageSignedIn, handle: pg.appealForm},
+		{pattern: "POST /sellers/{id}/appeal", access: pageSignedIn, handle: pg.appeal},
+		{pattern: "GET /operator", access: pageOperator, handle: pg.operator},
+		{pattern: "POST /operator/appeals/{appeal}/decision", access: pageOperator, handle: pg.decide},
+	} {
+		s.mux.Handle(rt.pattern, pg.wrap(rt))
+	}
+
 	methods := map[string][]string{}
 	for _, rt := range s.routes {
 		s.mux.Handle(rt.method+" "+rt.pattern, s.wrap(rt))

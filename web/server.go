@@ -38,6 +38,9 @@ type Config struct {
 	Enforce *enforce.Service
 	// Outbox holds the outgoing webhooks' subscriptions and deliveries.
 	Outbox *sqlutil.Outbox
+	// Sessions holds the dashboard's sign-in sessions (nil: the sessions
+	// table beside Keys, when Keys is a *sqlutil.Keys).
+	Sessions *sqlutil.Sessions
 	// Ready reports whether the database is reachable with a current
 	// schema (/readyz).
 	Ready func(context.Context) error

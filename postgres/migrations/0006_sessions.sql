@@ -1,0 +1,14 @@
+-- Dashboard sessions of `vtr serve`: a signed-in browser holds a random
+-- session ID in its cookie; only the ID's SHA-256 is stored, beside the
+-- key it speaks for and the form token (CSRF) of the session. A revoked
+-- key ends its sessions: every lookup joins the live key. Citus: a
+-- reference table, like api_keys, looked up on every page from any node.
+CREATE TABLE sessions (
+	id_hash    BYTEA PRIMARY KEY,
+	key_id     TEXT NOT NULL,
+	csrf       TEXT NOT NULL,
+	expires_at BIGINT NOT NULL,
+	created_at BIGINT NOT NULL
+);
+
+CREATE INDEX sessions_expires ON sessions (expires_at);
