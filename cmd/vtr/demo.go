@@ -4,23 +4,29 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/ingest"
 	"github.com/vtr-project/vtr/native"
 	"github.com/vtr-project/vtr/simulate"
 )
 
-const demoHelp = `Usage: vtr demo [--db FILE] [--as-of TIME]
+const demoHelp = `Usage: vtr demo [--db FILE] [--as-of TIME] [--addr HOST:PORT] [--no-serve]
 
 vtr's main job on the embedded database: loads demo data when the database
 is empty (a simulated month of 6 sellers shipping from the US and China,
-with the failure modes sellers hit), then shows every seller's Valid
-Tracking Rate and the worst seller's defects with their reasons.
---as-of defaults to the latest promised delivery date in the data, or now
-when that is later.
+with the failure modes sellers hit; enforcement run over it, so categories
+below target are restricted and one has a plan of action pending), shows
+every seller's Valid Tracking Rate and the worst seller's defects with
+their reasons, then serves the dashboard and the API (like vtr serve) and
+prints the URL and fresh demo keys, one per line: "operator key: …" and
+"seller key <SELLER_ID>: …". Ctrl-C stops it. --no-serve stops after the
+summary. --as-of defaults to the latest promised delivery date in the
+data, or now when that is later.
 `
 
 // demoConfig is the demo data set: deterministic, a month of orders.
@@ -30,6 +36,8 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	fs := newFlags("demo")
 	sf := addStoreFlags(fs)
 	asOf := fs.String("as-of", "", "")
+	addr := fs.String("addr", envOr("VTR_ADDR", "127.0.0.1:8080"), "")
+	noServe := fs.Bool("no-serve", false, "")
 	if ok, err := parse(fs, args, demoHelp, m.Stdout); !ok {
 		return err
 	}
@@ -41,7 +49,7 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	store, err := sf.open(ctx, forWrite)
+	eng, store, err := sf.openBoth(ctx, forWrite)
 	if err != nil {
 		return err
 	}
@@ -86,6 +94,11 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 		}
 		if !last.IsZero() && last.Before(at) {
 			at = last.Add(24*time.Hour - time.Second)
+		}
+	}
+	if empty {
+		if err := m.demoEnforcement(ctx, eng, store, *sf.policies, at); err != nil {
+			return err
 		}
 	}
 
@@ -134,7 +147,87 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "\nNext: vtr rate --seller %s --as-of %s    vtr report --seller %s --as-of %s > defects.csv\n",
 		worst.SellerID, at.Format("2006-01-02"), worst.SellerID, at.Format("2006-01-02"))
+	if *noServe {
+		return nil
+	}
+	return m.demoServe(ctx, eng, store, *sf.db, *sf.policies, *addr, sellers)
+}
+
+// demoEnforcement runs enforcement over freshly loaded demo data and
+// submits a plan of action for the worst restricted group, so the
+// dashboard shows every state a seller meets.
+func (m *Main) demoEnforcement(ctx context.Context, eng engine, store *ingest.Store, policies string, at time.Time) error {
+	ps, err := policySet(policies)
+	if err != nil {
+		return err
+	}
+	svc := m.newEnforcer(eng, store, ps)
+	res, err := svc.Evaluate(ctx, at)
+	if err != nil {
+		return err
+	}
+	var worst *vtr.Transition
+	restricted := 0
+	for i, t := range res.Transitions {
+		if t.To != vtr.StateRestricted {
+			continue
+		}
+		restricted++
+		if worst == nil || rateOr1(t.Figures.Rate) < rateOr1(worst.Figures.Rate) {
+			worst = &res.Transitions[i]
+		}
+	}
+	fmt.Fprintf(m.Stderr, "enforcement as of %s: %d groups evaluated, %d restricted", at.Format(time.DateOnly), res.Evaluated, restricted)
+	if worst == nil {
+		fmt.Fprintln(m.Stderr)
+		return nil
+	}
+	d, err := svc.Draft(ctx, worst.GroupKey, at)
+	if err != nil {
+		return err
+	}
+	a, err := svc.Submit(ctx, worst.GroupKey, d.Plan, "demo", at)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "; plan of action %s pending for %s %s %s\n", a.ID, a.SellerID, a.Policy, a.Group)
 	return nil
+}
+
+// demoServe creates fresh demo keys and serves the dashboard and the API
+// until interrupted.
+func (m *Main) demoServe(ctx context.Context, eng engine, store *ingest.Store, db, policies, addr string, sellers []vtr.Seller) error {
+	keys := eng.Keys()
+	newKey := func(role, seller string) (string, error) {
+		tok, k, hash, err := vtr.NewAPIKey(role, seller, "demo", m.now())
+		if err != nil {
+			return "", err
+		}
+		return tok, keys.CreateKey(ctx, &k, hash)
+	}
+	cfg, err := loadServeConfig("")
+	if err != nil {
+		return err
+	}
+	cfg.DB, cfg.Addr, cfg.Policies = db, addr, policies
+	log := slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return m.runServer(ctx, cfg, eng, store, log, func(url string) {
+		op, err := newKey(vtr.RoleOperator, "")
+		if err != nil {
+			log.Error("demo key", "err", err)
+			return
+		}
+		fmt.Fprintf(m.Stdout, "\ndashboard: %s/login (the API too: %s/openapi.json); Ctrl-C stops\n", url, url)
+		fmt.Fprintf(m.Stdout, "operator key: %s\n", op)
+		for _, s := range sellers {
+			tok, err := newKey(vtr.RoleSeller, s.ID)
+			if err != nil {
+				log.Error("demo key", "err", err)
+				return
+			}
+			fmt.Fprintf(m.Stdout, "seller key %s: %s\n", s.ID, tok)
+		}
+	})
 }
 
 func rateOr1(r *float64) float64 {

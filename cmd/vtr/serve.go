@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/ingest"
 	"github.com/vtr-project/vtr/internal/formats"
 	"github.com/vtr-project/vtr/notify"
 	"github.com/vtr-project/vtr/web"
@@ -129,6 +130,16 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
+	return m.runServer(ctx, cfg, eng, store, log, func(url string) {
+		// The address, for scripts and tests that asked for port 0.
+		fmt.Fprintf(m.Stdout, "listening on %s\n", url)
+	})
+}
+
+// runServer serves the API (and pages) over an open store until ctx is
+// done, then shuts down gracefully; listening is called with the base
+// URL once the server accepts connections.
+func (m *Main) runServer(ctx context.Context, cfg serveConfig, eng engine, store *ingest.Store, log *slog.Logger, listening func(url string)) error {
 	ps, err := policySet(cfg.Policies)
 	if err != nil {
 		return err
@@ -189,8 +200,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 	log.Info("serving", "addr", ln.Addr().String(), "db", redactDB(cfg.DB))
-	// The address, for scripts and tests that asked for port 0.
-	fmt.Fprintf(m.Stdout, "listening on http://%s\n", ln.Addr())
+	listening("http://" + ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
