@@ -108,7 +108,7 @@ func reasonsSVG(rows []reasonCount) template.HTML {
 	h := len(rows)*barRowH + barGap
 	plot := float64(barW - barLabelW - 60)
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="defects by reason">`, barW, h)
+	fmt.Fprintf(&b, `<svg class="chart bars" viewBox="0 0 %d %d" role="img" aria-label="defects by reason">`, barW, h)
 	for i, r := range rows {
 		top := barGap + i*barRowH
 		w := math.Max(2, float64(r.Count)/float64(max)*plot)

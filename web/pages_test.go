@@ -21,9 +21,9 @@ import (
 	"github.com/vtr-project/vtr/flatfile"
 )
 
-// browser is an HTTP client with a cookie jar that does not follow
+// client is an HTTP client with a cookie jar that does not follow
 // redirects, so each answer can be checked.
-type browser struct {
+type client struct {
 	t    *testing.T
 	e    *env
 	c    *http.Client
@@ -32,14 +32,14 @@ type browser struct {
 
 var csrfRE = regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`)
 
-func (e *env) browser() *browser {
+func (e *env) client() *client {
 	jar, _ := cookiejar.New(nil)
-	return &browser{t: e.t, e: e, c: &http.Client{Jar: jar, Timeout: 30 * time.Second,
+	return &client{t: e.t, e: e, c: &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
 // do sends a request and reads the answer; a page's form token is kept.
-func (b *browser) do(method, path, ctype string, body io.Reader) (int, http.Header, string) {
+func (b *client) do(method, path, ctype string, body io.Reader) (int, http.Header, string) {
 	b.t.Helper()
 	req, err := http.NewRequest(method, b.e.url+path, body)
 	if err != nil {
@@ -63,15 +63,15 @@ func (b *browser) do(method, path, ctype string, body io.Reader) (int, http.Head
 	return resp.StatusCode, resp.Header, string(out)
 }
 
-func (b *browser) get(path string) (int, http.Header, string) { return b.do("GET", path, "", nil) }
+func (b *client) get(path string) (int, http.Header, string) { return b.do("GET", path, "", nil) }
 
-func (b *browser) post(path string, form url.Values) (int, http.Header, string) {
+func (b *client) post(path string, form url.Values) (int, http.Header, string) {
 	return b.do("POST", path, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
 }
 
 // signIn signs in with a key through the form; it returns the answer to
 // the form's POST.
-func (b *browser) signIn(key, next string) (int, http.Header, string) {
+func (b *client) signIn(key, next string) (int, http.Header, string) {
 	b.t.Helper()
 	code, _, page := b.get("/login?next=" + url.QueryEscape(next))
 	m := csrfRE.FindStringSubmatch(page)
@@ -82,9 +82,9 @@ func (b *browser) signIn(key, next string) (int, http.Header, string) {
 }
 
 // signedIn returns a browser signed in with a key, its form token read.
-func (e *env) signedIn(key string) *browser {
+func (e *env) signedIn(key string) *client {
 	e.t.Helper()
-	b := e.browser()
+	b := e.client()
 	if code, h, page := b.signIn(key, "/"); code != 303 || h.Get("Location") != "/" {
 		e.t.Fatalf("sign in: %d %v %s", code, h, page)
 	}
@@ -98,7 +98,7 @@ func TestPagesSignIn(t *testing.T) {
 	engines(t, func(t *testing.T, name string) {
 		e := start(t, name, location(t, name), true)
 		e.load()
-		b := e.browser()
+		b := e.client()
 		// Not signed in: every page sends to the sign-in form with next.
 		for _, path := range []string{"/", "/sellers/S1", "/sellers/S1/defects?carrier=UPS", "/operator", "/sellers/S1/defects.csv"} {
 			code, h, _ := b.get(path)
@@ -132,7 +132,7 @@ func TestPagesSignIn(t *testing.T) {
 			t.Errorf("session cookie: %+v", sc)
 		}
 		for _, next := range []string{"//evil.example/x", "https://evil.example/", "/\\evil.example"} {
-			if code, h, _ := e.browser().signIn(e.s1, next); code != 303 || h.Get("Location") != "/" {
+			if code, h, _ := e.client().signIn(e.s1, next); code != 303 || h.Get("Location") != "/" {
 				t.Errorf("next %q: %d %q", next, code, h.Get("Location"))
 			}
 		}
