@@ -3,6 +3,8 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -10,15 +12,24 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/enforce"
 	"github.com/vtr-project/vtr/flatfile"
+	"github.com/vtr-project/vtr/ingest"
+	"github.com/vtr-project/vtr/native"
+	"github.com/vtr-project/vtr/simulate"
+	"github.com/vtr-project/vtr/sqlite"
+	"github.com/vtr-project/vtr/web"
 )
 
 // client is an HTTP client with a cookie jar that does not follow
@@ -461,4 +472,124 @@ func TestPagesCrossSeller(t *testing.T) {
 			t.Errorf("S2's own page: %d", code)
 		}
 	})
+}
+
+// benchServer is a server over an SQLite store filled by the simulator:
+// one seller with VTR_BENCH_ORDERS orders a day (default 400) over
+// VTR_BENCH_DAYS days (default 60), and a session cookie of an operator.
+// VTR_BENCH_DB keeps the database between runs (filled when empty).
+func benchServer(b *testing.B) (http.Handler, *http.Cookie, string) {
+	b.Helper()
+	ctx := context.Background()
+	path := os.Getenv("VTR_BENCH_DB")
+	if path == "" {
+		path = filepath.Join(b.TempDir(), "bench.db")
+	}
+	perDay, days := envInt(b, "VTR_BENCH_ORDERS", 400), envInt(b, "VTR_BENCH_DAYS", 60)
+	eng, err := sqlite.Open(ctx, path, sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ps := vtr.NewPolicySet(nil)
+	store := ingest.New(eng, ps)
+	b.Cleanup(func() { store.Close() })
+	empty, err := store.Empty(ctx)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if empty {
+		start := time.Now()
+		cfg := simulate.Config{Seed: 7, Sellers: 1, Days: days, Start: time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC), OrdersPerDay: float64(perDay), ChinaShare: -1}
+		pr, pw := io.Pipe()
+		go func() {
+			_, err := simulate.Run(ctx, cfg, simulate.Output{Out: pw})
+			pw.CloseWithError(err)
+		}()
+		st, err := store.Import(ctx, native.NewDecoder(pr, time.Now).Next, func(error) {})
+		pr.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("filled %s: %d orders, %d shipments, %d events in %s", path, st.Orders, st.Shipments, st.Events, time.Since(start).Round(time.Second))
+	}
+	sellers, err := store.Sellers(ctx)
+	if err != nil || len(sellers) == 0 {
+		b.Fatalf("sellers: %v %v", sellers, err)
+	}
+	ks := eng.Keys()
+	_, k, hash, err := vtr.NewAPIKey(vtr.RoleOperator, "", "bench", time.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := ks.CreateKey(ctx, &k, hash); err != nil {
+		b.Fatal(err)
+	}
+	id := strings.Repeat("ab", 32)
+	sum := sha256.Sum256([]byte(id))
+	eng.Sessions().DeleteExpired(ctx, time.Now().Add(48*time.Hour)) // an earlier run's
+	if err := eng.Sessions().Create(ctx, sum[:], k.ID, "csrf", time.Now(), time.Now().Add(time.Hour)); err != nil {
+		b.Fatal(err)
+	}
+	ob := eng.Outbox()
+	enf := &enforce.Service{Store: store, Policies: ps, States: eng.Enforcement(),
+		Enqueue: func(ctx context.Context, tx *sql.Tx, ev vtr.OutboxEvent) error {
+			_, err := ob.Enqueue(ctx, tx, ev)
+			return err
+		}}
+	srv := web.New(web.Config{Store: store, Keys: ks, Idem: ks, Policies: ps, Enforce: enf, Outbox: ob, Ready: eng.Ready})
+	return srv.Handler(), &http.Cookie{Name: "vtr_session", Value: id}, sellers[0].ID
+}
+
+func envInt(b *testing.B, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		b.Fatalf("%s=%q is not a positive number", name, v)
+	}
+	return n
+}
+
+// benchPage measures the server's render time of one page, in memory
+// (no network), and reports the packages behind it.
+func benchPage(b *testing.B, path func(seller string) string) {
+	h, cookie, seller := benchServer(b)
+	req := httptest.NewRequest("GET", path(seller), nil)
+	req.AddCookie(cookie)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != 200 {
+		b.Fatalf("%s: %d %s", req.URL, rec.Code, rec.Body.String())
+	}
+	size := rec.Body.Len()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatalf("%d", rec.Code)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/page")
+	b.ReportMetric(float64(size), "bytes/page")
+}
+
+// BenchmarkSellerPage is Shipping Performance: two rate reports, the
+// 30 days of the trend and the defects by reason.
+func BenchmarkSellerPage(b *testing.B) {
+	benchPage(b, func(s string) string { return "/sellers/" + s })
+}
+
+// BenchmarkDefectsPage is the first page of the defect list.
+func BenchmarkDefectsPage(b *testing.B) {
+	benchPage(b, func(s string) string { return "/sellers/" + s + "/defects" })
+}
+
+// BenchmarkDefectsPageFiltered is a page of the list filtered by
+// reason: the total needs every row of the window.
+func BenchmarkDefectsPageFiltered(b *testing.B) {
+	benchPage(b, func(s string) string { return "/sellers/" + s + "/defects?reason=NO_PHYSICAL_SCAN&page=2" })
 }
