@@ -88,6 +88,7 @@ type engine interface {
 	Keys() *sqlutil.Keys
 	Enforcement() *sqlutil.Enforcement
 	Outbox() *sqlutil.Outbox
+	Sessions() *sqlutil.Sessions
 	Ready(ctx context.Context) error
 }
 

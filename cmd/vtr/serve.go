@@ -151,7 +151,7 @@ func (m *Main) runServer(ctx context.Context, cfg serveConfig, eng engine, store
 	keys := eng.Keys()
 	enf := m.newEnforcer(eng, store, ps)
 	srv := web.New(web.Config{
-		Store: store, Keys: keys, Idem: keys, Policies: ps, Enforce: enf, Outbox: eng.Outbox(), Ready: eng.Ready, Now: m.now, Log: log,
+		Store: store, Keys: keys, Idem: keys, Policies: ps, Enforce: enf, Outbox: eng.Outbox(), Sessions: eng.Sessions(), Ready: eng.Ready, Now: m.now, Log: log,
 		Secrets: cfg.Secrets, MaxRecordsBody: cfg.MaxRecordsBody, MaxBody: cfg.MaxBody,
 	})
 	// In the background: the enforcement scheduler and the outgoing
