@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -11,9 +12,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/ingest"
 	"github.com/vtr-project/vtr/internal/formats"
 	"github.com/vtr-project/vtr/native"
+	"github.com/vtr-project/vtr/spapi"
 )
 
 const importHelp = `Usage: vtr import [--db FILE] [--policies FILE] [--format F] FILE|-
@@ -25,7 +28,13 @@ reported with their line number, field and reason; good lines are kept.
 Every package touched is re-judged and the rates updated as it goes.
 
   --format F   native (default; the flat file is detected by its header),
-               flatfile, aftership, easypost, 17track
+               flatfile, aftership, easypost, 17track, spapi-orders (Amazon
+               getOrders / searchOrders pages)
+  --seller ID  whose orders a marketplace file holds (spapi-orders)
+  --policy P   the policy that judges them (default: by marketplace ID)
+  --categories FILE
+               product category by SKU or ASIN: a CSV "sku_or_asin,category"
+               or Catalog Items API JSON; without it orders are Uncategorized
   --batch N    records per transaction (default 50000); each committed
                batch is kept if the import is interrupted (Ctrl-C, SIGTERM)
 `
@@ -38,8 +47,29 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	sf := addStoreFlags(fs)
 	format := fs.String("format", "native", "")
 	batch := fs.Int("batch", ingest.DefaultBatchSize, "")
+	seller := fs.String("seller", "", "")
+	policy := fs.String("policy", "", "")
+	categories := fs.String("categories", "", "")
 	if ok, err := parse(fs, args, importHelp, m.Stdout); !ok {
 		return err
+	}
+	if formats.NeedsSeller(*format) && *seller == "" {
+		return usagef("import: --format %s needs --seller (whose orders they are)", *format)
+	}
+	opt := formats.Options{SellerID: *seller, Policy: *policy, Now: m.now}
+	var noticeMu sync.Mutex // told on the import's reading goroutine
+	var notices []string
+	opt.Notice = func(s string) {
+		noticeMu.Lock()
+		defer noticeMu.Unlock()
+		notices = append(notices, s)
+	}
+	if *categories != "" {
+		c, err := m.readCategories(*categories)
+		if err != nil {
+			return err
+		}
+		opt.Categories = c
 	}
 	if fs.NArg() != 1 {
 		return usagef("import: give one FILE, or - for standard input")
@@ -67,7 +97,7 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 
 	prog := newProgress(m.Stderr, size)
 	br := bufio.NewReaderSize(prog.reader(in), 64<<10)
-	next, err := formats.Records(br, *format, m.now)
+	next, err := formats.RecordsWith(br, *format, opt)
 	if err != nil {
 		return err
 	}
@@ -104,6 +134,11 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "stopped: the batch in progress was rolled back; what is below was committed\n")
 	}
+	noticeMu.Lock()
+	for _, n := range notices {
+		fmt.Fprintf(m.Stderr, "note: %s\n", n)
+	}
+	noticeMu.Unlock()
 	fmt.Fprintf(m.Stderr, "imported %d records in %.1fs: %d sellers, %d orders, %d shipments, %d cancellations, %d events (%d duplicate, %d unclassified); %d packages judged; %d lines rejected\n",
 		st.Records, el, st.Sellers, st.Orders, st.Shipments, st.Cancellations, st.Events, st.DuplicateEvents, st.UnknownEvents, st.Packages, st.Rejected)
 	if err != nil {
@@ -132,4 +167,28 @@ func (m *Main) openInput(name string) (io.ReadCloser, int64, error) {
 		return nil, 0, err
 	}
 	return f, fi.Size(), nil
+}
+
+// readCategories reads a SKU/ASIN → category mapping: Catalog Items API
+// JSON (it starts with '{' or '['), else a CSV. Bad lines are reported
+// and skipped.
+func (m *Main) readCategories(path string) (*spapi.Categories, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, usagef("import: --categories: %v", err)
+	}
+	c := spapi.NewCategories()
+	read := spapi.ReadCategoryCSV
+	if t := bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		read = spapi.ReadCatalogItems
+	}
+	bad, err := read(bytes.NewReader(b), c)
+	if err != nil {
+		return nil, vtr.Errorf(vtr.EINVALID, "--categories %s: %s", path, vtr.ErrorMessage(err))
+	}
+	for _, le := range bad {
+		fmt.Fprintf(m.Stderr, "vtr: --categories %s: %v\n", path, le)
+	}
+	fmt.Fprintf(m.Stderr, "%d SKUs and ASINs mapped to categories\n", c.Len())
+	return c, nil
 }

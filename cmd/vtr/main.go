@@ -86,6 +86,9 @@ Usage:
   vtr simulate --sellers N --days D --seed S [--format F] [--truth FILE]
                  a deterministic carrier network: sellers, orders, shipments,
                  scan journeys and the failure modes sellers hit
+  vtr reconcile --seller ID [--policy P] [--json] FILE
+                 the marketplace's own VTR figures (Amazon's seller
+                 performance report, Walmart's VTR summary) beside vtr's
   vtr serve [--db FILE|URL] [--addr HOST:PORT] [--config FILE]
                  the HTTP API: records, shipments, rates, defects, SP-API
                  compatible routes, carrier webhooks, metrics
@@ -196,6 +199,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.privileges(ctx, args[1:])
 	case "webhooks":
 		return m.webhooks(ctx, args[1:])
+	case "reconcile":
+		return m.reconcile(ctx, args[1:])
 	case "keys":
 		return m.keys(ctx, args[1:])
 	case "serve":

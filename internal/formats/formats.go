@@ -6,6 +6,8 @@ package formats
 
 import (
 	"bufio"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -17,6 +19,7 @@ import (
 	"github.com/vtr-project/vtr/flatfile"
 	"github.com/vtr-project/vtr/internal/adapter"
 	"github.com/vtr-project/vtr/native"
+	"github.com/vtr-project/vtr/spapi"
 	"github.com/vtr-project/vtr/track17"
 )
 
@@ -37,7 +40,32 @@ var Webhooks = map[string]Webhook{
 }
 
 // Names are the formats Records reads.
-var Names = []string{"native", "flatfile", aftership.Source, easypost.Source, track17.Source}
+var Names = []string{"native", "flatfile", aftership.Source, easypost.Source, track17.Source, SPAPIOrders}
+
+// SPAPIOrders is Amazon's orders: pages of Orders v0 getOrders or Orders
+// 2026-01-01 searchOrders (with their packages).
+const SPAPIOrders = "spapi-orders"
+
+// Options are what a marketplace's own files do not say.
+type Options struct {
+	// SellerID owns the orders of a marketplace file (required for them).
+	SellerID string
+	// Policy judges them; "" maps each order's marketplace ID to a policy.
+	Policy string
+	// Categories give orders their product category by SKU or ASIN; nil
+	// leaves them Uncategorized.
+	Categories *spapi.Categories
+	// Now stamps upload times the input does not give.
+	Now func() time.Time
+	// Notice, when set, is told once at the end of the input what the
+	// user should know about it (orders left Uncategorized, Amazon-
+	// fulfilled orders skipped).
+	Notice func(string)
+}
+
+// NeedsSeller reports whether a format's records name no seller, so the
+// import must be told whose they are.
+func NeedsSeller(format string) bool { return format == SPAPIOrders }
 
 // Unknown is the error for a format name Records does not know.
 func Unknown(format string) error {
@@ -49,7 +77,37 @@ func Unknown(format string) error {
 // that the input does not give. Every bad line or payload is a
 // *vtr.LineError and reading goes on after it.
 func Records(br *bufio.Reader, format string, now func() time.Time) (func() (vtr.Record, error), error) {
+	return RecordsWith(br, format, Options{Now: now})
+}
+
+// RecordsWith is Records with the options a marketplace file needs.
+func RecordsWith(br *bufio.Reader, format string, opt Options) (func() (vtr.Record, error), error) {
+	now := opt.Now
 	switch format {
+	case SPAPIOrders:
+		if opt.SellerID == "" {
+			return nil, vtr.FieldErrorf(vtr.EINVALID, "seller", "the %s format names no seller: say whose orders they are", format)
+		}
+		o := spapi.OrdersOptions{SellerID: opt.SellerID, Policy: opt.Policy, Now: now}
+		if opt.Categories != nil {
+			o.Categories = opt.Categories
+		}
+		rd := spapi.NewOrdersReader(br, o)
+		told := false
+		return func() (vtr.Record, error) {
+			rec, err := rd.Next()
+			if errors.Is(err, io.EOF) && !told && opt.Notice != nil {
+				told = true
+				st := rd.Stats()
+				if st.AmazonFulfilled > 0 {
+					opt.Notice(fmt.Sprintf("%d Amazon-fulfilled (AFN) orders skipped: the Valid Tracking Rate measures seller-fulfilled packages only", st.AmazonFulfilled))
+				}
+				if st.Uncategorized > 0 {
+					opt.Notice(fmt.Sprintf("%d of %d orders have no known category and count as %s (the VTR report's category is the product group at order time: give --categories with a SKU/ASIN mapping or Catalog Items JSON)", st.Uncategorized, st.Orders, spapi.Uncategorized))
+				}
+			}
+			return rec, err
+		}, nil
 	case "native":
 		head, _ := br.Peek(64)
 		if flatfile.LooksLike(head) {
