@@ -210,8 +210,12 @@ type batch struct {
 	// The packages of every order in orders (their state, history and
 	// IDs by order), loaded with it and kept current by the batch.
 	pkgs      map[PackageKey]*Package
-	hist      map[PackageKey][]ShipmentRow
 	orderPkgs map[orderKey][]string
+	// hist holds the confirmations of the packages of the orders in
+	// histLoaded: read only for orders a shipment may change (and by
+	// Verify), as judging reads a package's current confirmation with it.
+	hist       map[PackageKey][]ShipmentRow
+	histLoaded map[orderKey]bool
 	// orderSellers lists, for the order IDs loaded, the sellers with
 	// an order of that ID, orders of this batch included.
 	orderSellers map[string][]string
@@ -263,7 +267,7 @@ func newBatch(s *Store, tx Tx) *batch {
 	return &batch{s: s, tx: tx, sellers: map[string]*vtr.Seller{}, orders: map[orderKey]*orderEntry{},
 		summaries: map[string]*summaryEntry{}, dirtyPkgs: map[PackageKey]bool{}, dirtyNums: map[string]bool{},
 		sharers: map[string]int{}, unknown: map[[3]string]*vtr.UnknownCode{},
-		pkgs: map[PackageKey]*Package{}, hist: map[PackageKey][]ShipmentRow{}, orderPkgs: map[orderKey][]string{},
+		pkgs: map[PackageKey]*Package{}, hist: map[PackageKey][]ShipmentRow{}, histLoaded: map[orderKey]bool{}, orderPkgs: map[orderKey][]string{},
 		orderSellers: map[string][]string{}, orphans: map[orderKey]*orphanGroup{}, orphansLoaded: map[string]bool{},
 		pkgDirty: map[PackageKey]bool{}, numOrders: map[string][]NumberOrder{}}
 }
@@ -277,6 +281,7 @@ func (b *batch) prefetch(ctx context.Context, recs []vtr.Record) error {
 	// ids: every order ID named; noSeller: those named without a seller.
 	var ids, noSeller []string
 	var refs []orderKey
+	shipped := map[string]bool{} // order IDs named by shipments
 	seen := map[string]bool{}
 	for i := range recs {
 		r := &recs[i]
@@ -286,6 +291,7 @@ func (b *batch) prefetch(ctx context.Context, recs []vtr.Record) error {
 			seller, order = r.Order.SellerID, r.Order.ID
 		case r.Shipment != nil:
 			seller, order = r.Shipment.SellerID, r.Shipment.OrderID
+			shipped[order] = true
 		case r.Cancellation != nil:
 			seller, order = r.Cancellation.SellerID, r.Cancellation.OrderID
 		default:
@@ -313,6 +319,15 @@ func (b *batch) prefetch(ctx context.Context, recs []vtr.Record) error {
 	if err := b.loadOrders(ctx, refs); err != nil {
 		return err
 	}
+	var hist []orderKey
+	for _, k := range refs {
+		if shipped[k.order] {
+			hist = append(hist, k)
+		}
+	}
+	if err := b.loadHistories(ctx, hist); err != nil {
+		return err
+	}
 	return b.loadOrphans(ctx, ids)
 }
 
@@ -338,8 +353,7 @@ func (b *batch) loadOrderSellers(ctx context.Context, ids []string) error {
 	return nil
 }
 
-// loadOrders reads the orders not loaded yet, with their packages and
-// the packages' histories.
+// loadOrders reads the orders not loaded yet, with their packages.
 func (b *batch) loadOrders(ctx context.Context, keys []orderKey) error {
 	var refs []OrderRef
 	for _, k := range keys {
@@ -358,13 +372,10 @@ func (b *batch) loadOrders(ctx context.Context, keys []orderKey) error {
 	for _, st := range sts {
 		b.orders[orderKey{st.Order.SellerID, st.Order.ID}] = &orderEntry{st: st}
 	}
-	rows, err := b.tx.Histories(ctx, refs)
-	if err != nil {
-		return err
-	}
-	for _, r := range rows {
-		k := PackageKey{r.Shipment.SellerID, r.Shipment.OrderID, r.Shipment.PackageID}
-		b.hist[k] = append(b.hist[k], r)
+	for _, r := range refs {
+		if b.orders[orderKey{r.Seller, r.Order}] == nil {
+			b.histLoaded[orderKey{r.Seller, r.Order}] = true // no order, no confirmation stored
+		}
 	}
 	pkgs, err := b.tx.OrderPackages(ctx, refs)
 	if err != nil {
@@ -372,14 +383,33 @@ func (b *batch) loadOrders(ctx context.Context, keys []orderKey) error {
 	}
 	for i := range pkgs {
 		p := &pkgs[i]
-		for _, h := range b.hist[p.Key] {
-			if h.Seq == p.CurSeq {
-				p.Current = h.Shipment
-			}
-		}
 		b.pkgs[p.Key] = p
 		ok := orderKey{p.Key.Seller, p.Key.Order}
 		b.orderPkgs[ok] = append(b.orderPkgs[ok], p.Key.Package)
+	}
+	return nil
+}
+
+// loadHistories reads the confirmations of the packages of loaded
+// orders whose histories are not loaded yet.
+func (b *batch) loadHistories(ctx context.Context, keys []orderKey) error {
+	var refs []OrderRef
+	for _, k := range keys {
+		if !b.histLoaded[k] {
+			b.histLoaded[k] = true
+			refs = append(refs, OrderRef{k.seller, k.order})
+		}
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	rows, err := b.tx.Histories(ctx, refs)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		k := PackageKey{r.Shipment.SellerID, r.Shipment.OrderID, r.Shipment.PackageID}
+		b.hist[k] = append(b.hist[k], r)
 	}
 	return nil
 }
@@ -720,6 +750,9 @@ func (b *batch) putShipment(ctx context.Context, sh *vtr.Shipment) error {
 	}
 	if e == nil {
 		return b.park(ctx, seller, sh.OrderID, "shipment", sh)
+	}
+	if err := b.loadHistories(ctx, []orderKey{{seller, sh.OrderID}}); err != nil {
+		return err
 	}
 	s := *sh
 	s.SellerID = seller
@@ -1123,6 +1156,15 @@ func (b *batch) loadFacts(ctx context.Context, keys []PackageKey) error {
 	}
 	if err := b.loadOrders(ctx, refs); err != nil {
 		return err
+	}
+	if b.verify { // Verify derives every package from its history
+		var all []orderKey
+		for _, k := range keys {
+			all = append(all, orderKey{k.Seller, k.Order})
+		}
+		if err := b.loadHistories(ctx, all); err != nil {
+			return err
+		}
 	}
 	var sums, shared []string
 	seen := map[string]bool{}

@@ -70,6 +70,7 @@ func (s *Store) Verify(ctx context.Context) ([]vtr.Difference, error) {
 			// The next packages' orders, packages and histories in a few
 			// statements; the previous chunk's are let go.
 			b.orders, b.pkgs, b.hist, b.orderPkgs = map[orderKey]*orderEntry{}, map[PackageKey]*Package{}, map[PackageKey][]ShipmentRow{}, map[orderKey][]string{}
+			b.histLoaded = map[orderKey]bool{}
 			b.numOrders = map[string][]NumberOrder{}
 			if err := b.loadFacts(ctx, keys[i:min(i+verifyChunk, len(keys))]); err != nil {
 				return nil, err
@@ -88,7 +89,8 @@ func (s *Store) Verify(ctx context.Context) ([]vtr.Difference, error) {
 			return nil, err
 		}
 		d := Derive(k, hist)
-		if d.Tracking != pkg.Tracking || d.CurSeq != pkg.CurSeq || d.Edits != pkg.Edits || !d.FirstUploadedAt.Equal(pkg.FirstUploadedAt) {
+		if d.Tracking != pkg.Tracking || d.CurSeq != pkg.CurSeq || d.Edits != pkg.Edits || !d.FirstUploadedAt.Equal(pkg.FirstUploadedAt) ||
+			!sameShipment(d.Current, pkg.Current) {
 			add("package", key, fmt.Sprintf("number %q, current #%d, %d edits, first upload %s", pkg.Tracking, pkg.CurSeq, pkg.Edits, pkg.FirstUploadedAt.Format(time.RFC3339)),
 				fmt.Sprintf("number %q, current #%d, %d edits, first upload %s", d.Tracking, d.CurSeq, d.Edits, d.FirstUploadedAt.Format(time.RFC3339)))
 		}
@@ -178,4 +180,14 @@ const verifyChunk = 1000
 func summaryString(s *vtr.ScanSummary) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// sameShipment reports whether two confirmations are equal, times by
+// instant.
+func sameShipment(a, b vtr.Shipment) bool {
+	if !a.ShippedAt.Equal(b.ShippedAt) || !a.UploadedAt.Equal(b.UploadedAt) {
+		return false
+	}
+	a.ShippedAt, a.UploadedAt, b.ShippedAt, b.UploadedAt = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+	return a == b
 }

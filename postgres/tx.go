@@ -146,12 +146,16 @@ func (t *Tx) PutPackages(ctx context.Context, ps []*ingest.Package) error {
 	}
 	rows := make([][]any, len(ps))
 	for i, p := range ps {
-		rows[i] = []any{p.Key.Seller, p.Key.Order, p.Key.Package, p.Tracking, unix(p.FirstUploadedAt), int64(p.Edits), p.CurSeq}
+		rows[i] = sqlutil.PackageRow(p)
 	}
-	return t.Exec(ctx, `INSERT INTO packages (seller_id, order_id, package_id, tracking_norm, first_uploaded_at, edits, cur_seq)
-		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::bigint[])
+	return t.Exec(ctx, `INSERT INTO packages (`+sqlutil.PackageRowColumns+`)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::bigint[],
+			$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], $14::bigint[])
 		ON CONFLICT (seller_id, order_id, package_id) DO UPDATE SET tracking_norm = excluded.tracking_norm,
-		first_uploaded_at = excluded.first_uploaded_at, edits = excluded.edits, cur_seq = excluded.cur_seq`, sqlutil.Columns(rows)...)
+		first_uploaded_at = excluded.first_uploaded_at, edits = excluded.edits, cur_seq = excluded.cur_seq,
+		cur_carrier = excluded.cur_carrier, cur_carrier_name = excluded.cur_carrier_name, cur_tracking_number = excluded.cur_tracking_number,
+		cur_ship_method = excluded.cur_ship_method, cur_ship_from_id = excluded.cur_ship_from_id, cur_shipped_at = excluded.cur_shipped_at,
+		cur_uploaded_at = excluded.cur_uploaded_at`, sqlutil.Columns(rows)...)
 }
 
 func (t *Tx) PutVerdicts(ctx context.Context, vs []ingest.Verdict) error {
@@ -221,8 +225,7 @@ func (t *Tx) PackagesByNumber(ctx context.Context, nums []string) (map[string][]
 
 func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]ingest.NumberOrder, error) {
 	out := map[string][]ingest.NumberOrder{}
-	rows, err := t.Query(ctx, `SELECT p.tracking_norm, o.seller_id, o.order_id, MIN(s.shipped_at), o.ship_to FROM packages p
-		JOIN shipments s ON s.seller_id = p.seller_id AND s.order_id = p.order_id AND s.package_id = p.package_id AND s.seq = p.cur_seq
+	rows, err := t.Query(ctx, `SELECT p.tracking_norm, o.seller_id, o.order_id, MIN(p.cur_shipped_at), o.ship_to FROM packages p
 		JOIN orders o ON o.seller_id = p.seller_id AND o.order_id = p.order_id
 		WHERE p.tracking_norm = ANY($1) GROUP BY p.tracking_norm, o.seller_id, o.order_id, o.ship_to`, nums)
 	return out, each(rows, err, func(r *sql.Rows) error {

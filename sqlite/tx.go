@@ -158,11 +158,14 @@ func (t *Tx) AddShipments(ctx context.Context, list []ingest.ShipmentRow) error 
 func (t *Tx) PutPackages(ctx context.Context, ps []*ingest.Package) error {
 	rows := make([][]any, len(ps))
 	for i, p := range ps {
-		rows[i] = []any{p.Key.Seller, p.Key.Order, p.Key.Package, p.Tracking, unix(p.FirstUploadedAt), p.Edits, p.CurSeq}
+		rows[i] = sqlutil.PackageRow(p)
 	}
-	return t.insert(ctx, `INSERT INTO packages (seller_id, order_id, package_id, tracking_norm, first_uploaded_at, edits, cur_seq)`,
+	return t.insert(ctx, `INSERT INTO packages (`+sqlutil.PackageRowColumns+`)`,
 		`ON CONFLICT (seller_id, order_id, package_id) DO UPDATE SET tracking_norm = excluded.tracking_norm,
-		first_uploaded_at = excluded.first_uploaded_at, edits = excluded.edits, cur_seq = excluded.cur_seq`, rows)
+		first_uploaded_at = excluded.first_uploaded_at, edits = excluded.edits, cur_seq = excluded.cur_seq,
+		cur_carrier = excluded.cur_carrier, cur_carrier_name = excluded.cur_carrier_name, cur_tracking_number = excluded.cur_tracking_number,
+		cur_ship_method = excluded.cur_ship_method, cur_ship_from_id = excluded.cur_ship_from_id, cur_shipped_at = excluded.cur_shipped_at,
+		cur_uploaded_at = excluded.cur_uploaded_at`, rows)
 }
 
 func (t *Tx) PutVerdicts(ctx context.Context, vs []ingest.Verdict) error {
@@ -235,9 +238,8 @@ func (t *Tx) PackagesByNumber(ctx context.Context, nums []string) (map[string][]
 
 func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]ingest.NumberOrder, error) {
 	out := map[string][]ingest.NumberOrder{}
-	rows, err := t.Query(ctx, `SELECT p.tracking_norm, o.seller_id, o.order_id, MIN(s.shipped_at), o.ship_to FROM json_each(?) j
+	rows, err := t.Query(ctx, `SELECT p.tracking_norm, o.seller_id, o.order_id, MIN(p.cur_shipped_at), o.ship_to FROM json_each(?) j
 		CROSS JOIN packages p ON p.tracking_norm = j.value
-		JOIN shipments s ON s.seller_id = p.seller_id AND s.order_id = p.order_id AND s.package_id = p.package_id AND s.seq = p.cur_seq
 		JOIN orders o ON o.seller_id = p.seller_id AND o.order_id = p.order_id
 		GROUP BY p.tracking_norm, o.seller_id, o.order_id, o.ship_to`, sqlutil.JSONList(nums))
 	return out, each(rows, err, func(r *sql.Rows) error {

@@ -159,9 +159,8 @@ func (d *Reader) Defects(ctx context.Context, sellerID, policy string, from, to 
 		}
 	}
 	rows, err := d.DB.QueryContext(ctx, d.rebind(`SELECT p.order_id, p.package_id, p.outcome, p.reasons, p.carrier, p.detected, p.explanation, p.category,
-		p.delivered, p.on_time, p.day, `+Prefixed("s.", ShipmentColumns)+`, o.deliver_by, o.ship_by, o.first_shipped_at, o.value_minor, o.currency
+		p.delivered, p.on_time, p.day, `+Prefixed("p.", CurrentColumns)+`, o.deliver_by, o.ship_by, o.first_shipped_at, o.value_minor, o.currency
 		FROM packages p
-		JOIN shipments s ON s.seller_id = p.seller_id AND s.order_id = p.order_id AND s.package_id = p.package_id AND s.seq = p.cur_seq
 		JOIN orders o ON o.seller_id = p.seller_id AND o.order_id = p.order_id
 		WHERE p.seller_id = ? AND p.policy = ? AND p.day BETWEEN ? AND ? AND p.outcome <> 'exempt'
 		ORDER BY p.day, p.order_id, p.package_id`), sellerID, policy, ingest.DayNum(from), ingest.DayNum(to))

@@ -281,19 +281,36 @@ func JSONRefs(refs []ingest.OrderRef) string {
 
 // PackageColumns are the packages table's columns, in ScanPackage's order.
 const PackageColumns = `seller_id, order_id, package_id, tracking_norm, cur_seq, first_uploaded_at, edits, policy, outcome, category,
-		carrier, ship_from_id, day, delivered, on_time, reasons, warnings, detected, explanation`
+		carrier, ship_from_id, day, delivered, on_time, reasons, warnings, detected, explanation, ` + CurrentColumns
 
-// ScanPackage reads a package row (PackageColumns), its current
-// confirmation left empty.
+// CurrentColumns are a package's current confirmation, kept with it
+// (ShipmentColumns' order).
+const CurrentColumns = `cur_carrier, cur_carrier_name, cur_tracking_number, cur_ship_method, cur_ship_from_id, cur_shipped_at, cur_uploaded_at`
+
+// ScanPackage reads a package row (PackageColumns) with its current
+// confirmation.
 func ScanPackage(r Scanner) (ingest.Package, error) {
 	var p ingest.Package
-	var firstUp int64
+	var firstUp, shipped, uploaded int64
 	c := &p.Counted
-	err := r.Scan(&p.Key.Seller, &p.Key.Order, &p.Key.Package, &p.Tracking, &p.CurSeq, &firstUp, &p.Edits, &c.Policy, &c.Outcome, &c.Category,
-		&c.Carrier, &c.ShipFrom, &c.Day, &c.Delivered, &c.OnTime, &c.Reasons, &c.Warnings, &c.Detected, &c.Explanation)
+	err := r.Scan(ScanShipment([]any{&p.Key.Seller, &p.Key.Order, &p.Key.Package, &p.Tracking, &p.CurSeq, &firstUp, &p.Edits, &c.Policy, &c.Outcome, &c.Category,
+		&c.Carrier, &c.ShipFrom, &c.Day, &c.Delivered, &c.OnTime, &c.Reasons, &c.Warnings, &c.Detected, &c.Explanation}, &p.Current, &shipped, &uploaded)...)
 	p.FirstUploadedAt = FromUnix(firstUp)
+	p.Current.SellerID, p.Current.OrderID, p.Current.PackageID = p.Key.Seller, p.Key.Order, p.Key.Package
+	p.Current.ShippedAt, p.Current.UploadedAt = FromUnix(shipped), FromUnix(uploaded)
 	return p, err
 }
+
+// PackageRow is a package's derived state as PutPackages writes it:
+// key, tracking_norm, first_uploaded_at, edits, cur_seq, CurrentColumns.
+func PackageRow(p *ingest.Package) []any {
+	s := &p.Current
+	return []any{p.Key.Seller, p.Key.Order, p.Key.Package, p.Tracking, Unix(p.FirstUploadedAt), int64(p.Edits), p.CurSeq,
+		s.Carrier, s.CarrierName, s.TrackingNumber, s.ShipMethod, s.ShipFromID, Unix(s.ShippedAt), Unix(s.UploadedAt)}
+}
+
+// PackageRowColumns are PackageRow's columns.
+const PackageRowColumns = `seller_id, order_id, package_id, tracking_norm, first_uploaded_at, edits, cur_seq, ` + CurrentColumns
 
 // ShipmentRowColumns are a stored confirmation's columns with its key,
 // in ScanShipmentRow's order.

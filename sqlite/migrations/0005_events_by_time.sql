@@ -33,3 +33,18 @@ INSERT INTO events_by_time (tracking_norm, event_id, carrier, reported_by, occur
 		description, status, class, class_rule, city, state, postal_code, country, source, source_id FROM events;
 DROP TABLE events;
 ALTER TABLE events_by_time RENAME TO events;
+
+-- A package keeps its current confirmation (derived from its history, as
+-- cur_seq is): judging a package, the label-reuse lookup and the defect
+-- report read it with the package instead of looking it up in shipments.
+ALTER TABLE packages ADD COLUMN cur_carrier TEXT NOT NULL DEFAULT '';
+ALTER TABLE packages ADD COLUMN cur_carrier_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE packages ADD COLUMN cur_tracking_number TEXT NOT NULL DEFAULT '';
+ALTER TABLE packages ADD COLUMN cur_ship_method TEXT NOT NULL DEFAULT '';
+ALTER TABLE packages ADD COLUMN cur_ship_from_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE packages ADD COLUMN cur_shipped_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE packages ADD COLUMN cur_uploaded_at INTEGER NOT NULL DEFAULT 0;
+UPDATE packages SET cur_carrier = s.carrier, cur_carrier_name = s.carrier_name, cur_tracking_number = s.tracking_number,
+		cur_ship_method = s.ship_method, cur_ship_from_id = s.ship_from_id, cur_shipped_at = s.shipped_at, cur_uploaded_at = s.uploaded_at
+	FROM shipments s
+	WHERE s.seller_id = packages.seller_id AND s.order_id = packages.order_id AND s.package_id = packages.package_id AND s.seq = packages.cur_seq;
