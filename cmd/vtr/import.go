@@ -29,8 +29,12 @@ Every package touched is re-judged and the rates updated as it goes.
 
   --format F   native (default; the flat file is detected by its header),
                flatfile, aftership, easypost, 17track, spapi-orders (Amazon
-               getOrders / searchOrders pages)
-  --seller ID  whose orders a marketplace file holds (spapi-orders)
+               getOrders / searchOrders pages), walmart-orders (GET
+               /v3/orders), walmart-ship (ship-order bodies)
+  --seller ID  whose orders a marketplace file holds (spapi-orders,
+               walmart-orders, walmart-ship)
+  --order PO   the Walmart purchase order of ship-order bodies that do not
+               name it
   --policy P   the policy that judges them (default: by marketplace ID)
   --categories FILE
                product category by SKU or ASIN: a CSV "sku_or_asin,category"
@@ -50,13 +54,14 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	seller := fs.String("seller", "", "")
 	policy := fs.String("policy", "", "")
 	categories := fs.String("categories", "", "")
+	po := fs.String("order", "", "")
 	if ok, err := parse(fs, args, importHelp, m.Stdout); !ok {
 		return err
 	}
 	if formats.NeedsSeller(*format) && *seller == "" {
 		return usagef("import: --format %s needs --seller (whose orders they are)", *format)
 	}
-	opt := formats.Options{SellerID: *seller, Policy: *policy, Now: m.now}
+	opt := formats.Options{SellerID: *seller, Policy: *policy, PurchaseOrderID: *po, Now: m.now}
 	var noticeMu sync.Mutex // told on the import's reading goroutine
 	var notices []string
 	opt.Notice = func(s string) {

@@ -86,4 +86,19 @@ func TestMarketplaceFormats(t *testing.T) {
 	if _, _, code := runVTR(t, "", "reconcile", "--db", db, "--seller", "S1", orders); code != exitUsage {
 		t.Errorf("reconcile of a file that is not a report: exit %d", code)
 	}
+	// Walmart: the orders of GET /v3/orders, then a ship-order body for
+	// one of them (its purchase order from --order, as the API's path).
+	wdb := filepath.Join(dir, "walmart.db")
+	if _, stderr, code := runVTR(t, "", "import", "--db", wdb, "--format", "walmart-orders", "--seller", "W1", "../../walmart/testdata/orders_getallorders_docs.json"); code != 0 || !strings.Contains(stderr, "1 orders") {
+		t.Fatalf("walmart-orders: exit %d %s", code, stderr)
+	}
+	if _, stderr, code := runVTR(t, "", "import", "--db", wdb, "--format", "walmart-ship", "--seller", "W1", "../../walmart/testdata/ship_docs_example.json"); code != exitFound || !strings.Contains(stderr, "purchaseOrderId") {
+		t.Errorf("walmart-ship without its order: exit %d %s", code, stderr)
+	}
+	if _, stderr, code := runVTR(t, "", "import", "--db", wdb, "--format", "walmart-ship", "--seller", "W1", "--order", "1796277083022", "../../walmart/testdata/ship_docs_example.json"); code != 0 || !strings.Contains(stderr, "1 shipments") || !strings.Contains(stderr, "1 packages judged") {
+		t.Errorf("walmart-ship: exit %d %s", code, stderr)
+	}
+	if out, _, code := runVTR(t, "", "rate", "--db", wdb, "--seller", "W1", "--as-of", "2019-09-30", "--json"); code != 0 || !strings.Contains(out, `"policy":"walmart-us"`) || !strings.Contains(out, `"carriers":[{"key":"UPS"`) {
+		t.Errorf("walmart rate: exit %d %s", code, out)
+	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/vtr-project/vtr/native"
 	"github.com/vtr-project/vtr/spapi"
 	"github.com/vtr-project/vtr/track17"
+	"github.com/vtr-project/vtr/walmart"
 )
 
 // Webhook is a tracking platform's webhook: its payload parser and its
@@ -40,7 +41,14 @@ var Webhooks = map[string]Webhook{
 }
 
 // Names are the formats Records reads.
-var Names = []string{"native", "flatfile", aftership.Source, easypost.Source, track17.Source, SPAPIOrders}
+var Names = []string{"native", "flatfile", aftership.Source, easypost.Source, track17.Source, SPAPIOrders, WalmartOrders, WalmartShip}
+
+// Walmart's orders (GET /v3/orders) and ship-order bodies (POST
+// /v3/orders/{purchaseOrderId}/shipping).
+const (
+	WalmartOrders = "walmart-orders"
+	WalmartShip   = "walmart-ship"
+)
 
 // SPAPIOrders is Amazon's orders: pages of Orders v0 getOrders or Orders
 // 2026-01-01 searchOrders (with their packages).
@@ -55,6 +63,9 @@ type Options struct {
 	// Categories give orders their product category by SKU or ASIN; nil
 	// leaves them Uncategorized.
 	Categories *spapi.Categories
+	// PurchaseOrderID is the Walmart order of ship-order bodies that do not
+	// name it (the API has it in the request path).
+	PurchaseOrderID string
 	// Now stamps upload times the input does not give.
 	Now func() time.Time
 	// Notice, when set, is told once at the end of the input what the
@@ -65,7 +76,9 @@ type Options struct {
 
 // NeedsSeller reports whether a format's records name no seller, so the
 // import must be told whose they are.
-func NeedsSeller(format string) bool { return format == SPAPIOrders }
+func NeedsSeller(format string) bool {
+	return format == SPAPIOrders || format == WalmartOrders || format == WalmartShip
+}
 
 // Unknown is the error for a format name Records does not know.
 func Unknown(format string) error {
@@ -116,6 +129,31 @@ func RecordsWith(br *bufio.Reader, format string, opt Options) (func() (vtr.Reco
 		return native.NewDecoder(br, now).Next, nil
 	case "flatfile":
 		return flatRecords(br, now)
+	case WalmartOrders, WalmartShip:
+		if opt.SellerID == "" {
+			return nil, vtr.FieldErrorf(vtr.EINVALID, "seller", "the %s format names no seller: say whose orders they are", format)
+		}
+		o := walmart.Options{SellerID: opt.SellerID, Policy: opt.Policy, PurchaseOrderID: opt.PurchaseOrderID, Now: now}
+		if opt.Categories != nil {
+			o.Categories = opt.Categories
+		}
+		var rd *walmart.Reader
+		if format == WalmartOrders {
+			rd = walmart.NewOrdersReader(br, o)
+		} else {
+			rd = walmart.NewShipReader(br, o)
+		}
+		told := false
+		return func() (vtr.Record, error) {
+			rec, err := rd.Next()
+			if errors.Is(err, io.EOF) && !told && opt.Notice != nil {
+				told = true
+				if st := rd.Stats(); st.Uncategorized > 0 {
+					opt.Notice(fmt.Sprintf("%d of %d orders have no known category and count as %s (give --categories with a SKU mapping)", st.Uncategorized, st.Orders, walmart.Uncategorized))
+				}
+			}
+			return rec, err
+		}, nil
 	}
 	if wh, ok := Webhooks[format]; ok {
 		// A file of saved payloads: one JSON document a line, or
