@@ -7,6 +7,7 @@ package main
 
 import (
 	"context"
+	"slices"
 	"errors"
 	"fmt"
 	"io"
@@ -60,9 +61,10 @@ var errFound = errors.New("defects found")
 const usage = `vtr — the Valid Tracking Rate engine
 
 Usage:
-  vtr demo [--db FILE]
+  vtr demo [--db FILE] [--addr HOST:PORT] [--no-serve]
                  the main job on the embedded database: load demo data if it
-                 is empty, then every seller's rate and the worst defects
+                 is empty, every seller's rate and the worst defects, then
+                 the dashboard and API with demo keys
   vtr validate [--carrier CODE] [--json] [NUMBER ...]
                  validate tracking numbers (from the arguments, or one per
                  line from standard input)
@@ -108,7 +110,10 @@ Usage:
   vtr webhooks add --url URL --events E,… [--seller ID] | list | deliver
                  | failed | redeliver ID
                  outgoing signed webhooks: subscriptions and deliveries
-  vtr help       show this help
+  vtr sellers [--json]
+                 the sellers and the policies they are judged by
+  vtr version    the version of this binary
+  vtr help [CMD] show this help, or a command's
 
 Exit status: 0 all good, 1 defects found or lines rejected, 2 usage error
 or invalid request, 3 other failure, 4 not found (seller, policy, database),
@@ -161,6 +166,11 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	}
 }
 
+// commands are the subcommands, for `vtr help CMD`.
+var commands = []string{"validate", "carriers", "import", "rate", "report", "check", "verify", "policies", "simulate",
+	"demo", "enforce", "enforcement", "appeal", "decide", "privileges", "webhooks", "reconcile", "keys", "serve",
+	"unclassified", "sellers", "version"}
+
 func (m *Main) run(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return usagef("no command given")
@@ -207,9 +217,19 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.serve(ctx, args[1:])
 	case "unclassified":
 		return m.unclassified(ctx, rest)
+	case "sellers":
+		return m.sellers(ctx, rest)
+	case "version", "--version":
+		return m.version()
 	case "help", "-h", "--help":
-		_, err := io.WriteString(m.Stdout, usage)
-		return err
+		if len(rest) == 0 {
+			_, err := io.WriteString(m.Stdout, usage)
+			return err
+		}
+		if !slices.Contains(commands, rest[0]) {
+			return usagef("help: unknown command %q", rest[0])
+		}
+		return m.run(ctx, []string{rest[0], "-h"})
 	}
 	return usagef("unknown command %q", cmd)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -132,5 +133,32 @@ func TestCarriers(t *testing.T) {
 	}
 	if n < 50 {
 		t.Errorf("%d carriers listed, want at least 50", n)
+	}
+}
+
+// Seen when tried as a new user would: help for one command, an unknown
+// one refused, a version, flags after the arguments.
+func TestNewcomerCLI(t *testing.T) {
+	if out, _, code := runVTR(t, "", "help", "rate"); code != 0 || !strings.HasPrefix(out, "Usage: vtr rate") {
+		t.Errorf("help rate: exit %d %q", code, out)
+	}
+	if _, stderr, code := runVTR(t, "", "help", "nope"); code != exitUsage || !strings.Contains(stderr, `"nope"`) {
+		t.Errorf("help nope: exit %d %q", code, stderr)
+	}
+	if out, _, code := runVTR(t, "", "version"); code != 0 || !strings.HasPrefix(out, "vtr ") {
+		t.Errorf("version: exit %d %q", code, out)
+	}
+	out, _, code := runVTR(t, "", "validate", "1Z96F4R8D313969574", "--json")
+	if code != 0 || !strings.HasPrefix(out, `{"input":"1Z96F4R8D313969574"`) || strings.Count(out, "\n") != 1 {
+		t.Errorf("a flag after the argument: exit %d %q", code, out)
+	}
+	out, _, code = runVTR(t, "", "validate", "--carrier", "UPS", "1Z96F4R8D313969574", "--json", "--", "--json")
+	if code != 1 || strings.Count(out, "\n") != 2 || !strings.Contains(out, `"input":"--json"`) {
+		t.Errorf("-- ends the flags: exit %d %q", code, out)
+	}
+	db := filepath.Join(t.TempDir(), "vtr.db")
+	runVTR(t, sample, "import", "--db", db, "-")
+	if out, _, code := runVTR(t, "", "sellers", "--db", db); code != 0 || !strings.Contains(out, "S1      Acme  amazon-us  WH1 (US)") {
+		t.Errorf("sellers: exit %d\n%s", code, out)
 	}
 }
