@@ -7,12 +7,12 @@ package main
 
 import (
 	"context"
-	"slices"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
