@@ -994,6 +994,9 @@ func (b *batch) finish(ctx context.Context) error {
 	if err := b.tx.PutVerdicts(ctx, verdicts); err != nil {
 		return fmt.Errorf("put verdicts: %w", err)
 	}
+	if err := b.announceDefects(ctx, verdicts); err != nil {
+		return fmt.Errorf("announce defects: %w", err)
+	}
 	deltas := make([]DailyDelta, 0, len(agg))
 	for k, v := range agg {
 		if *v != (Tally{}) {

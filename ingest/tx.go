@@ -107,6 +107,13 @@ type Tx interface {
 	AddOrderDaily(ctx context.Context, d []OrderDelta) error
 	AddUnknown(ctx context.Context, u []vtr.UnknownCode) error
 
+	// Wants reports whether any active webhook subscription asks for an
+	// event type (a batch builds no event nobody asked for); Announce
+	// queues outgoing webhook events in this transaction, so they exist
+	// exactly when the change they announce does.
+	Wants(ctx context.Context, eventType string) (bool, error)
+	Announce(ctx context.Context, evs []vtr.OutboxEvent) error
+
 	// Reads for Verify: whole tables, streamed.
 	EachEvent(ctx context.Context, fn func(*vtr.Event) error) error
 	EachSummary(ctx context.Context, fn func(num string, s *vtr.ScanSummary) error) error

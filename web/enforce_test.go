@@ -220,3 +220,50 @@ func TestEnforcementLoop(t *testing.T) {
 		}
 	})
 }
+
+// defect.created (opt-in): a package that becomes invalid is announced
+// once, from the transaction that judged it; a valid one is not.
+func TestDefectCreatedWebhook(t *testing.T) {
+	engines(t, func(t *testing.T, name string) {
+		e := start(t, name, location(t, name), true)
+		rc := &received{byID: map[string]int{}}
+		hook := httptest.NewServer(rc)
+		defer hook.Close()
+		// Before any subscription: nothing is queued.
+		e.load()
+		if _, _, b := e.do("GET", "/v1/webhooks/deliveries", e.op, ""); !strings.Contains(b, `"deliveries":[]`) {
+			t.Fatalf("deliveries without a subscription: %s", b)
+		}
+		code, _, b := e.do("POST", "/v1/webhooks/subscriptions", e.op, `{"url":"`+hook.URL+`","events":["defect.created"],"seller_id":"S2"}`)
+		var sub struct{ Secret string }
+		if json.Unmarshal([]byte(b), &sub); code != 201 {
+			t.Fatalf("subscription: %d %s", code, b)
+		}
+		rc.secret = sub.Secret
+		// S2's package with the wrong carrier: invalid, announced; S1's
+		// (another seller, not subscribed) is not.
+		e.do("POST", "/v1/sellers/S2/shipments", e.s2, `{"order_id":"222-0000001-0000001","carrier":"USPS","tracking_number":"1Z999AA10123456784","shipped_at":"2026-10-02T15:00:00Z"}`)
+		e.do("POST", "/v1/sellers/S1/shipments", e.s1, `{"order_id":"111-0000001-0000001","package_id":"9","carrier":"USPS","tracking_number":"1Z999AA10123456793","shipped_at":"2026-10-02T15:00:00Z"}`)
+		// Sent again unchanged: no second event.
+		e.do("POST", "/v1/sellers/S2/shipments", e.s2, `{"order_id":"222-0000001-0000001","carrier":"USPS","tracking_number":"1Z999AA10123456784","shipped_at":"2026-10-02T15:00:00Z"}`)
+		d := &notify.Deliverer{Outbox: e.eng.Outbox(), Now: time.Now}
+		if n, retried, failed, err := d.Once(context.Background()); err != nil || n != 1 || retried+failed != 0 {
+			t.Fatalf("deliver: %d %d %d %v", n, retried, failed, err)
+		}
+		rc.mu.Lock()
+		defer rc.mu.Unlock()
+		if len(rc.events) != 1 || rc.bad != 0 {
+			t.Fatalf("events %v (bad %d)", rc.events, rc.bad)
+		}
+		ev := rc.events[0]
+		data, _ := ev["data"].(map[string]any)
+		if ev["type"] != "defect.created" || data["seller_id"] != "S2" || data["order_id"] != "222-0000001-0000001" || !strings.Contains(toJSON(data["reasons"]), "CARRIER_MISMATCH") {
+			t.Errorf("defect.created: %v", ev)
+		}
+	})
+}
+
+func toJSON(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

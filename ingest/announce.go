@@ -1,0 +1,65 @@
+package ingest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+
+	"github.com/vtr-project/vtr"
+)
+
+// DefectCreated is the data of a defect.created webhook: a package that
+// has just become invalid, with its reasons.
+type DefectCreated struct {
+	SellerID    string       `json:"seller_id"`
+	OrderID     string       `json:"order_id"`
+	PackageID   string       `json:"package_id"`
+	Policy      string       `json:"policy"`
+	Category    string       `json:"category"`
+	Carrier     string       `json:"carrier,omitempty"`
+	Detected    string       `json:"detected_carrier,omitempty"`
+	Reasons     []vtr.Reason `json:"reasons"`
+	Explanation string       `json:"explanation"`
+	IncludedOn  string       `json:"included_on"` // the day the package counts (UTC)
+}
+
+// announceDefects queues a defect.created event for each package whose
+// verdict became invalid in this batch (opt-in: only when a subscription
+// asks for it, so an import without one pays a single query).
+func (b *batch) announceDefects(ctx context.Context, vs []Verdict) error {
+	var evs []vtr.OutboxEvent
+	wanted, asked := false, false
+	for _, v := range vs {
+		if v.Counted.Outcome != string(vtr.VerdictInvalid) || v.Old.Outcome == string(vtr.VerdictInvalid) {
+			continue
+		}
+		if !asked {
+			asked = true
+			w, err := b.tx.Wants(ctx, vtr.EventDefectCreated)
+			if err != nil {
+				return err
+			}
+			wanted = w
+		}
+		if !wanted {
+			return nil
+		}
+		c := v.Counted
+		data, err := json.Marshal(DefectCreated{
+			SellerID: v.Key.Seller, OrderID: v.Key.Order, PackageID: v.Key.Package, Policy: c.Policy, Category: c.Category,
+			Carrier: c.Carrier, Detected: c.Detected, Reasons: orNone(splitReasons(c.Reasons)), Explanation: c.Explanation,
+			IncludedOn: Day(c.Day).Format("2006-01-02"),
+		})
+		if err != nil {
+			return err
+		}
+		var id [12]byte
+		rand.Read(id[:])
+		evs = append(evs, vtr.OutboxEvent{ID: "evt_" + hex.EncodeToString(id[:]), Type: vtr.EventDefectCreated, SellerID: v.Key.Seller, Data: data})
+	}
+	if len(evs) == 0 {
+		return nil
+	}
+	return b.tx.Announce(ctx, evs)
+}

@@ -1,0 +1,44 @@
+package sqlutil
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"slices"
+	"time"
+
+	"github.com/vtr-project/vtr"
+)
+
+// Wants reports, inside tx, whether an active subscription asks for an
+// event type.
+func (o *Outbox) Wants(ctx context.Context, tx *sql.Tx, eventType string) (bool, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT events FROM webhook_subscriptions WHERE disabled = 0`)
+	found := false
+	err = Each(rows, err, func(r *sql.Rows) error {
+		var events string
+		if err := r.Scan(&events); err != nil {
+			return err
+		}
+		var types []string
+		if err := json.Unmarshal([]byte(events), &types); err != nil {
+			return err
+		}
+		found = found || slices.Contains(types, eventType)
+		return nil
+	})
+	return found, err
+}
+
+// Announce queues events in tx, stamped now when they carry no time.
+func (o *Outbox) Announce(ctx context.Context, tx *sql.Tx, evs []vtr.OutboxEvent, now time.Time) error {
+	for _, ev := range evs {
+		if ev.At.IsZero() {
+			ev.At = now.UTC()
+		}
+		if _, err := o.Enqueue(ctx, tx, ev); err != nil {
+			return err
+		}
+	}
+	return nil
+}
