@@ -70,6 +70,21 @@ func TestBrowser(t *testing.T) {
 			t.Fatalf("%s: %v", name, err)
 		}
 	}
+	// waitURL waits, bounded, until the page's address holds part: a
+	// query started while a click's navigation swaps the page can miss
+	// the new page, so a step after a navigating click waits for it.
+	waitURL := func(part string) {
+		t.Helper()
+		for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			ctx, cancel := context.WithTimeout(tab, 2*time.Second)
+			href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href`))
+			cancel()
+			if err == nil && strings.Contains(href, part) {
+				return
+			}
+		}
+		t.Fatalf("the page never reached an address with %q", part)
+	}
 	text := func(sel string) string {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(tab, 10*time.Second)
@@ -133,6 +148,9 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("filters")),
 		chromedp.SetValue(chromedp.ID("f-category"), "Electronics"),
 		chromedp.Click(chromedp.ID("apply")),
+	)
+	waitURL("category=Electronics")
+	step("the filtered defects",
 		chromedp.WaitVisible(chromedp.CSS(`table.defects tr[data-order="111-0000001-0000002"]`)),
 		shot("defects"),
 	)
@@ -210,9 +228,18 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(chromedp.CSS("table.appeals tr[data-appeal] button.approve")),
 		chromedp.WaitVisible(chromedp.CSS("table.sellers")),
 	)
-	ctx, cancelLeft := context.WithTimeout(tab, 10*time.Second)
-	left, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("table.appeals tr[data-appeal]").length`))
-	cancelLeft()
+	// The click posts and the console reloads: wait, bounded, until the
+	// reloaded page lists no plan (the old page may still be showing).
+	var left int
+
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		ctx, cancelLeft := context.WithTimeout(tab, 2*time.Second)
+		left, err = chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("table.appeals tr[data-appeal]").length`))
+		cancelLeft()
+		if err == nil && left == 0 {
+			break
+		}
+	}
 	if err != nil || left != 0 {
 		t.Errorf("%d plans left after approving (%v)", left, err)
 	}
