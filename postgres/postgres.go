@@ -161,7 +161,7 @@ func (d *DB) Begin(ctx context.Context) (ingest.Tx, error) {
 		tx.Rollback()
 		return nil, d.translate(fmt.Errorf("begin: %w", err))
 	}
-	return &Tx{d: d, tx: tx, Stmts: sqlutil.NewStmts(tx, d.translate)}, nil
+	return d.newTx(tx), nil
 }
 
 // BeginRead starts a read-only transaction over one snapshot.
@@ -170,7 +170,7 @@ func (d *DB) BeginRead(ctx context.Context) (ingest.Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{d: d, tx: tx, Stmts: sqlutil.NewStmts(tx, d.translate)}, nil
+	return d.newTx(tx), nil
 }
 
 var (
@@ -178,3 +178,11 @@ var (
 	fromUnix = sqlutil.FromUnix
 	each     = sqlutil.Each
 )
+
+// newTx wraps a transaction; its statements go to pgx directly, which
+// keeps them prepared per connection (sqlutil.Stmts.Direct).
+func (d *DB) newTx(tx *sql.Tx) *Tx {
+	st := sqlutil.NewStmts(tx, d.translate)
+	st.Direct = true
+	return &Tx{d: d, tx: tx, Stmts: st}
+}

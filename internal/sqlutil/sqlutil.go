@@ -423,10 +423,15 @@ func Values(n, cols int) string {
 }
 
 // Stmts runs a transaction's statements, each prepared once per
-// transaction; Translate turns driver errors into domain errors.
+// transaction; Translate turns driver errors into domain errors. With
+// Direct, statements go to the driver as they are: pgx keeps prepared
+// statements per connection across transactions, so preparing and
+// closing them in every transaction only costs round trips (a third of
+// a small transaction's time on PostgreSQL).
 type Stmts struct {
 	Tx        *sql.Tx
 	Translate func(error) error
+	Direct    bool
 	m         map[string]*sql.Stmt
 }
 
@@ -450,6 +455,10 @@ func (s *Stmts) Stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 
 // Exec runs a statement.
 func (s *Stmts) Exec(ctx context.Context, q string, args ...any) error {
+	if s.Direct {
+		_, err := s.Tx.ExecContext(ctx, q, args...)
+		return s.Translate(err)
+	}
 	st, err := s.Stmt(ctx, q)
 	if err != nil {
 		return err
@@ -460,6 +469,10 @@ func (s *Stmts) Exec(ctx context.Context, q string, args ...any) error {
 
 // Query runs a query.
 func (s *Stmts) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if s.Direct {
+		rows, err := s.Tx.QueryContext(ctx, q, args...)
+		return rows, s.Translate(err)
+	}
 	st, err := s.Stmt(ctx, q)
 	if err != nil {
 		return nil, err
@@ -470,6 +483,9 @@ func (s *Stmts) Query(ctx context.Context, q string, args ...any) (*sql.Rows, er
 
 // QueryRow runs a query for one row.
 func (s *Stmts) QueryRow(ctx context.Context, q string, args ...any) (*sql.Row, error) {
+	if s.Direct {
+		return s.Tx.QueryRowContext(ctx, q, args...), nil
+	}
 	st, err := s.Stmt(ctx, q)
 	if err != nil {
 		return nil, err
