@@ -155,11 +155,27 @@ func (s *Server) postRecords(w http.ResponseWriter, r *http.Request, c *caller) 
 	if _, ok := formats.Webhooks[format]; ok && c.key.Role != vtr.RoleOperator {
 		return vtr.FieldErrorf(vtr.EFORBIDDEN, "format", "carrier events come from the carrier webhooks or an operator key, not a seller key")
 	}
-	next, err := formats.Records(bufio.NewReader(bytes.NewReader(c.body)), format, s.now)
+	q, err := query(r, "format", "seller_id", "policy")
+	if err != nil {
+		return err
+	}
+	// A marketplace's own file names no seller: a seller key's is its
+	// own; an operator key names it.
+	seller := q["seller_id"]
+	if c.key.Role == vtr.RoleSeller {
+		if seller != "" && seller != c.key.SellerID {
+			return vtr.Errorf(vtr.ENOTFOUND, "no seller %s", seller)
+		}
+		seller = c.key.SellerID
+	}
+	next, err := formats.RecordsWith(bufio.NewReader(bytes.NewReader(c.body)), format, formats.Options{SellerID: seller, Policy: q["policy"], Now: s.now})
 	if err != nil {
 		var ve *vtr.Error
 		if errors.As(err, &ve) && ve.Field == "" && ve.Code == vtr.EINVALID {
 			ve.Field = "format"
+		}
+		if errors.As(err, &ve) && ve.Field == "seller" {
+			ve.Field = "seller_id"
 		}
 		return err
 	}

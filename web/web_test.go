@@ -728,3 +728,25 @@ func TestOperations(t *testing.T) {
 		}
 	}
 }
+
+// A marketplace's own orders file through the API: a seller key's orders
+// are its own; an operator key names the seller.
+func TestRecordsMarketplaceFormat(t *testing.T) {
+	e := start(t, "sqlite", location(t, "sqlite"), true)
+	body, err := os.ReadFile("../walmart/testdata/orders_getallorders_docs.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _, b := e.do("POST", "/v1/records?format=walmart-orders", e.op, string(body)); code != 400 || !strings.Contains(b, `"field":"seller_id"`) {
+		t.Errorf("operator without seller_id: %d %s", code, b)
+	}
+	if code, _, b := e.do("POST", "/v1/records?format=walmart-orders&seller_id=S1", e.s2, string(body)); code != 404 {
+		t.Errorf("S2 naming S1: %d %s", code, b)
+	}
+	if code, _, b := e.do("POST", "/v1/records?format=walmart-orders", e.s2, string(body)); code != 200 || !strings.Contains(b, `"orders":1`) {
+		t.Errorf("S2's own orders: %d %s", code, b)
+	}
+	if code, _, b := e.do("GET", "/v1/sellers/S2/rate?as_of=2019-09-30", e.s2, ""); code != 200 || !strings.Contains(b, `"policy":"walmart-us"`) {
+		t.Errorf("S2's rate: %d %s", code, b)
+	}
+}
