@@ -72,7 +72,10 @@ func (s *Store) Defects(ctx context.Context, f vtr.ReportFilter, emit func(*vtr.
 	}
 	first, last := engine.Window(p, f.AsOf)
 	n := 0
-	err = s.eng.Defects(ctx, f.SellerID, p.ID, first, last, func(src *DefectSource) error {
+	// Without the late flags only packages with no valid tracking are
+	// rows: the engine leaves the others out instead of sending them.
+	invalidOnly := !f.ShippedLate && !f.DeliveredLate
+	err = s.eng.Defects(ctx, f.SellerID, p.ID, first, last, invalidOnly, func(src *DefectSource) error {
 		if carrier != "" && tracking.Fold(src.Carrier) != carrier || f.Category != "" && !strings.EqualFold(src.Category, f.Category) {
 			return nil
 		}

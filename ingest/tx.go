@@ -33,9 +33,10 @@ type Engine interface {
 	// OrderDaily returns a seller's order-level rows with from <= day <= to.
 	OrderDaily(ctx context.Context, sellerID, policy string, from, to time.Time) ([]vtr.OrderDayCount, error)
 	// Defects streams the packages of a seller under a policy included
-	// from day from to day to (inclusive), exempt ones left out, ordered
-	// by inclusion day, order and package.
-	Defects(ctx context.Context, sellerID, policy string, from, to time.Time, emit func(*DefectSource) error) error
+	// from day from to day to (inclusive), exempt ones left out (and,
+	// with invalidOnly, all but the invalid ones), ordered by inclusion
+	// day, order and package.
+	Defects(ctx context.Context, sellerID, policy string, from, to time.Time, invalidOnly bool, emit func(*DefectSource) error) error
 	Unclassified(ctx context.Context) ([]vtr.UnknownCode, error)
 	LastDay(ctx context.Context) (time.Time, error)
 	Empty(ctx context.Context) (bool, error)

@@ -146,7 +146,7 @@ func (d *Reader) OrderDaily(ctx context.Context, sellerID, policy string, from, 
 
 // Defects streams the seller's non-exempt packages included in a range
 // of days, with their current confirmation and order.
-func (d *Reader) Defects(ctx context.Context, sellerID, policy string, from, to time.Time, emit func(*ingest.DefectSource) error) error {
+func (d *Reader) Defects(ctx context.Context, sellerID, policy string, from, to time.Time, invalidOnly bool, emit func(*ingest.DefectSource) error) error {
 	var shipFrom []vtr.ShipFrom
 	var sf string
 	switch err := d.DB.QueryRowContext(ctx, d.rebind(`SELECT ship_from FROM sellers WHERE seller_id = ?`), sellerID).Scan(&sf); {
@@ -158,11 +158,15 @@ func (d *Reader) Defects(ctx context.Context, sellerID, policy string, from, to 
 			return fmt.Errorf("seller %s: ship_from: %w", sellerID, err)
 		}
 	}
+	outcome := `p.outcome <> 'exempt'`
+	if invalidOnly {
+		outcome = `p.outcome = 'invalid'`
+	}
 	rows, err := d.DB.QueryContext(ctx, d.rebind(`SELECT p.order_id, p.package_id, p.outcome, p.reasons, p.carrier, p.detected, p.explanation, p.category,
 		p.delivered, p.on_time, p.day, `+Prefixed("p.", CurrentColumns)+`, o.deliver_by, o.ship_by, o.first_shipped_at, o.value_minor, o.currency
 		FROM packages p
 		JOIN orders o ON o.seller_id = p.seller_id AND o.order_id = p.order_id
-		WHERE p.seller_id = ? AND p.policy = ? AND p.day BETWEEN ? AND ? AND p.outcome <> 'exempt'
+		WHERE p.seller_id = ? AND p.policy = ? AND p.day BETWEEN ? AND ? AND `+outcome+`
 		ORDER BY p.day, p.order_id, p.package_id`), sellerID, policy, ingest.DayNum(from), ingest.DayNum(to))
 	return Each(rows, err, func(r *sql.Rows) error {
 		src := ingest.DefectSource{Key: ingest.PackageKey{Seller: sellerID}, ShipFrom: shipFrom}
