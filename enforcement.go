@@ -2,6 +2,7 @@ package vtr
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -61,6 +62,15 @@ type Figures struct {
 	Target     float64   `json:"target"`
 	WindowFrom time.Time `json:"window_from,omitzero"`
 	WindowTo   time.Time `json:"window_to,omitzero"`
+}
+
+// String says the figures as people read them: "93.50% (187 valid, 13
+// invalid; target 95%)".
+func (f Figures) String() string {
+	if f.Rate == nil {
+		return "no counted packages"
+	}
+	return fmt.Sprintf("%.2f%% (%d valid, %d invalid; target %.0f%%)", *f.Rate*100, f.Valid, f.Invalid, f.Target*100)
 }
 
 // Transition is one entry of a group's audit history; it never changes.

@@ -412,11 +412,7 @@ func top(m map[string]int) []Count {
 // prefill writes the plan's first draft from the causes.
 func prefill(d *Draft) vtr.PlanOfAction {
 	var cause, fixed, prevent strings.Builder
-	rate := "no counted packages"
-	if d.Figures.Rate != nil {
-		rate = fmt.Sprintf("%.2f%% (%d valid, %d invalid; target %.0f%%)", *d.Figures.Rate*100, d.Figures.Valid, d.Figures.Invalid, d.Figures.Target*100)
-	}
-	fmt.Fprintf(&cause, "Valid Tracking Rate for %s: %s.", d.Group, rate)
+	fmt.Fprintf(&cause, "Valid Tracking Rate for %s: %s.", d.Group, d.Figures)
 	for _, c := range d.Causes {
 		carriers := make([]string, 0, len(c.Carriers))
 		for _, k := range c.Carriers {

@@ -15,13 +15,6 @@ type OrderVerdicts struct {
 	Waiting  bool
 }
 
-// OrderPackages returns the verdicts of an order's packages as of now.
-func (s *Store) OrderPackages(ctx context.Context, sellerID, orderID string, now time.Time) ([]vtr.PackageVerdict, bool, error) {
-	ref := OrderRef{Seller: sellerID, Order: orderID}
-	m, err := s.OrdersPackages(ctx, []OrderRef{ref}, now)
-	return m[ref].Packages, m[ref].Waiting, err
-}
-
 // OrdersPackages returns the verdicts of the packages of several orders
 // as of now, read in one snapshot: a package counts as pending until its
 // inclusion day has come, as the rate counts it.

@@ -157,33 +157,37 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// finish ends a request on a route, deferred by every handler wrapper: a
+// recovered panic is answered with fail (unless an answer has begun),
+// and the request is counted, timed and logged.
+func (s *Server) finish(route string, w *statusWriter, r *http.Request, start time.Time, fail func(error)) {
+	s.metrics.inFlight.With().Dec()
+	if p := recover(); p != nil {
+		if p == http.ErrAbortHandler {
+			panic(p)
+		}
+		s.cfg.Log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p))
+		if w.status == 0 {
+			fail(fmt.Errorf("panic: %v", p))
+		}
+	}
+	st := w.status
+	if st == 0 {
+		st = http.StatusOK
+	}
+	d := time.Since(start)
+	s.metrics.requests.With(route, r.Method, strconv.Itoa(st)).Inc()
+	s.metrics.latency.With(route).Observe(d.Seconds())
+	s.cfg.Log.Info("request", "method", r.Method, "path", r.URL.Path, "route", route, "status", st, "duration_ms", float64(d.Microseconds())/1000)
+}
+
 // wrap runs a route: metrics and logs, a recovered panic, the key, the
 // body within its limit, and Idempotency-Key on POST and PUT.
 func (s *Server) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(hw http.ResponseWriter, r *http.Request) {
-		start := time.Now()
 		w := &statusWriter{ResponseWriter: hw}
 		s.metrics.inFlight.With().Inc()
-		defer func() {
-			s.metrics.inFlight.With().Dec()
-			if p := recover(); p != nil {
-				if p == http.ErrAbortHandler {
-					panic(p)
-				}
-				s.cfg.Log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p))
-				if w.status == 0 {
-					s.fail(rt, w, r, fmt.Errorf("panic: %v", p))
-				}
-			}
-			st := w.status
-			if st == 0 {
-				st = http.StatusOK
-			}
-			d := time.Since(start)
-			s.metrics.requests.With(rt.pattern, r.Method, strconv.Itoa(st)).Inc()
-			s.metrics.latency.With(rt.pattern).Observe(d.Seconds())
-			s.cfg.Log.Info("request", "method", r.Method, "path", r.URL.Path, "route", rt.pattern, "status", st, "duration_ms", float64(d.Microseconds())/1000)
-		}()
+		defer s.finish(rt.pattern, w, r, time.Now(), func(err error) { s.fail(rt, w, r, err) })
 		if err := s.serve(w, r, rt); err != nil {
 			s.fail(rt, w, r, err)
 		}

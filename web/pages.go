@@ -227,31 +227,10 @@ func notFound() error { return vtr.Errorf(vtr.ENOTFOUND, "%s", notFoundMessage) 
 func (p *pages) wrap(rt pageRoute) http.Handler {
 	route := rt.pattern[strings.IndexByte(rt.pattern, ' ')+1:]
 	return http.HandlerFunc(func(hw http.ResponseWriter, r *http.Request) {
-		start := time.Now()
 		w := &statusWriter{ResponseWriter: hw}
 		var ss *sqlutil.Session
-		s := p.s
-		s.metrics.inFlight.With().Inc()
-		defer func() {
-			s.metrics.inFlight.With().Dec()
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				s.cfg.Log.Error("panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(v))
-				if w.status == 0 {
-					p.fail(w, r, ss, fmt.Errorf("panic: %v", v))
-				}
-			}
-			st := w.status
-			if st == 0 {
-				st = http.StatusOK
-			}
-			d := time.Since(start)
-			s.metrics.requests.With(route, r.Method, strconv.Itoa(st)).Inc()
-			s.metrics.latency.With(route).Observe(d.Seconds())
-			s.cfg.Log.Info("request", "method", r.Method, "path", r.URL.Path, "route", route, "status", st, "duration_ms", float64(d.Microseconds())/1000)
-		}()
+		p.s.metrics.inFlight.With().Inc()
+		defer p.s.finish(route, w, r, time.Now(), func(err error) { p.fail(w, r, ss, err) })
 		var err error
 		ss, err = p.serve(w, r, rt)
 		if err != nil {

@@ -38,10 +38,9 @@ type importStats struct {
 
 // importAnswer answers POST /v1/records and the webhooks.
 type importAnswer struct {
-	Accepted int         `json:"accepted"`
-	Rejected []rejection `json:"rejected"`
-	Stats    importStats `json:"stats"`
-	stats    vtr.ImportStats
+	Accepted int            `json:"accepted"`
+	Rejected []rejection    `json:"rejected"`
+	Stats    importStats    `json:"stats"`
 	types    map[string]int // committed records by type
 	classes  map[string]int // committed events by class
 }
@@ -56,32 +55,30 @@ func (s *Server) importRecords(r *http.Request, c *caller, source string, next f
 	codes := map[int]string{}
 	seen := 0
 	own := func() (vtr.Record, error) {
-		for {
-			rec, err := next()
-			var le *vtr.LineError
-			if err != nil && !errors.As(err, &le) {
-				return rec, err
-			}
-			mu.Lock()
-			seen++
-			if err == nil {
-				if ferr := c.scope(&rec); ferr != nil {
-					codes[rec.Line] = ferr.Code
-					err = &vtr.LineError{Line: rec.Line, Field: ferr.Field, Msg: ferr.Message}
-				} else {
-					ans.types[rec.Type]++
-					if rec.Event != nil {
-						class := string(rec.Event.Class)
-						if class == "" {
-							class = "unknown"
-						}
-						ans.classes[class]++
-					}
-				}
-			}
-			mu.Unlock()
+		rec, err := next()
+		var le *vtr.LineError
+		if err != nil && !errors.As(err, &le) {
 			return rec, err
 		}
+		mu.Lock()
+		seen++
+		if err == nil {
+			if ferr := c.scope(&rec); ferr != nil {
+				codes[rec.Line] = ferr.Code
+				err = &vtr.LineError{Line: rec.Line, Field: ferr.Field, Msg: ferr.Message}
+			} else {
+				ans.types[rec.Type]++
+				if rec.Event != nil {
+					class := string(rec.Event.Class)
+					if class == "" {
+						class = "unknown"
+					}
+					ans.classes[class]++
+				}
+			}
+		}
+		mu.Unlock()
+		return rec, err
 	}
 	reject := func(err error) {
 		mu.Lock()
@@ -100,7 +97,6 @@ func (s *Server) importRecords(r *http.Request, c *caller, source string, next f
 	if err != nil {
 		return nil, err
 	}
-	ans.stats = st
 	ans.Accepted = seen - len(ans.Rejected)
 	ans.Stats = importStats{Sellers: st.Sellers, Orders: st.Orders, Shipments: st.Shipments, Cancellations: st.Cancellations,
 		Events: st.Events, DuplicateEvents: st.DuplicateEvents, UnknownEvents: st.UnknownEvents, Packages: st.Packages}

@@ -86,7 +86,7 @@ func (s *Server) accountHealth(w http.ResponseWriter, r *http.Request, c *caller
 	}
 	mkt := ""
 	if p, err := s.cfg.Policies.Get(rep.Policy); err == nil {
-		mkt = marketplaceID(p.Marketplace)
+		mkt = spapi.MarketplaceID(p.Marketplace)
 	}
 	writeJSON(w, http.StatusOK, spapi.FromRate(rep, mkt))
 	return nil

@@ -75,7 +75,7 @@ func (m *Main) enforce(ctx context.Context, args []string) error {
 		}
 	} else {
 		for _, t := range res.Transitions {
-			fmt.Fprintf(m.Stdout, "%s  %s  %-28s %s → %s  %s\n", t.SellerID, t.Policy, t.Group, t.From, t.To, figures(t.Figures))
+			fmt.Fprintf(m.Stdout, "%s  %s  %-28s %s → %s  %s\n", t.SellerID, t.Policy, t.Group, t.From, t.To, t.Figures)
 		}
 		fmt.Fprintf(m.Stderr, "evaluated %d of %d groups as of %s: %d changed\n", res.Evaluated, res.Groups, at.Format(time.RFC3339), len(res.Transitions))
 	}
@@ -85,13 +85,6 @@ func (m *Main) enforce(ctx context.Context, args []string) error {
 		}
 	}
 	return nil
-}
-
-func figures(f vtr.Figures) string {
-	if f.Rate == nil {
-		return "no counted packages"
-	}
-	return fmt.Sprintf("%.2f%% (%d valid, %d invalid; target %.0f%%)", *f.Rate*100, f.Valid, f.Invalid, f.Target*100)
 }
 
 const enforcementHelp = `Usage: vtr enforcement --seller S [--json] [--db FILE]
@@ -153,7 +146,7 @@ func (m *Main) enforcement(ctx context.Context, args []string) error {
 			if t.Note != "" {
 				note = "  “" + t.Note + "”"
 			}
-			fmt.Fprintf(m.Stdout, "  %s  %s %s: %s → %s by %s; %s%s\n", t.At.Format(time.RFC3339), t.Policy, t.Group, t.From, t.To, t.Actor, figures(t.Figures), note)
+			fmt.Fprintf(m.Stdout, "  %s  %s %s: %s → %s by %s; %s%s\n", t.At.Format(time.RFC3339), t.Policy, t.Group, t.From, t.To, t.Actor, t.Figures, note)
 		}
 	}
 	return nil

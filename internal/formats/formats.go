@@ -96,31 +96,27 @@ func Records(br *bufio.Reader, format string, now func() time.Time) (func() (vtr
 // RecordsWith is Records with the options a marketplace file needs.
 func RecordsWith(br *bufio.Reader, format string, opt Options) (func() (vtr.Record, error), error) {
 	now := opt.Now
+	if NeedsSeller(format) && opt.SellerID == "" {
+		return nil, vtr.FieldErrorf(vtr.EINVALID, "seller", "the %s format names no seller: say whose orders they are", format)
+	}
 	switch format {
 	case SPAPIOrders:
-		if opt.SellerID == "" {
-			return nil, vtr.FieldErrorf(vtr.EINVALID, "seller", "the %s format names no seller: say whose orders they are", format)
-		}
 		o := spapi.OrdersOptions{SellerID: opt.SellerID, Policy: opt.Policy, Now: now}
 		if opt.Categories != nil {
 			o.Categories = opt.Categories
 		}
 		rd := spapi.NewOrdersReader(br, o)
-		told := false
-		return func() (vtr.Record, error) {
-			rec, err := rd.Next()
-			if errors.Is(err, io.EOF) && !told && opt.Notice != nil {
-				told = true
-				st := rd.Stats()
-				if st.AmazonFulfilled > 0 {
-					opt.Notice(fmt.Sprintf("%d Amazon-fulfilled (AFN) orders skipped: the Valid Tracking Rate measures seller-fulfilled packages only", st.AmazonFulfilled))
-				}
-				if st.Uncategorized > 0 {
-					opt.Notice(fmt.Sprintf("%d of %d orders have no known category and count as %s (the VTR report's category is the product group at order time: give --categories with a SKU/ASIN mapping or Catalog Items JSON)", st.Uncategorized, st.Orders, spapi.Uncategorized))
-				}
+		return atEnd(rd.Next, opt.Notice, func() []string {
+			var out []string
+			st := rd.Stats()
+			if st.AmazonFulfilled > 0 {
+				out = append(out, fmt.Sprintf("%d Amazon-fulfilled (AFN) orders skipped: the Valid Tracking Rate measures seller-fulfilled packages only", st.AmazonFulfilled))
 			}
-			return rec, err
-		}, nil
+			if st.Uncategorized > 0 {
+				out = append(out, fmt.Sprintf("%d of %d orders have no known category and count as %s (the VTR report's category is the product group at order time: give --categories with a SKU/ASIN mapping or Catalog Items JSON)", st.Uncategorized, st.Orders, spapi.Uncategorized))
+			}
+			return out
+		}), nil
 	case "native":
 		head, _ := br.Peek(64)
 		if flatfile.LooksLike(head) {
@@ -130,9 +126,6 @@ func RecordsWith(br *bufio.Reader, format string, opt Options) (func() (vtr.Reco
 	case "flatfile":
 		return flatRecords(br, now)
 	case WalmartOrders, WalmartShip:
-		if opt.SellerID == "" {
-			return nil, vtr.FieldErrorf(vtr.EINVALID, "seller", "the %s format names no seller: say whose orders they are", format)
-		}
 		o := walmart.Options{SellerID: opt.SellerID, Policy: opt.Policy, PurchaseOrderID: opt.PurchaseOrderID, Now: now}
 		if opt.Categories != nil {
 			o.Categories = opt.Categories
@@ -143,17 +136,12 @@ func RecordsWith(br *bufio.Reader, format string, opt Options) (func() (vtr.Reco
 		} else {
 			rd = walmart.NewShipReader(br, o)
 		}
-		told := false
-		return func() (vtr.Record, error) {
-			rec, err := rd.Next()
-			if errors.Is(err, io.EOF) && !told && opt.Notice != nil {
-				told = true
-				if st := rd.Stats(); st.Uncategorized > 0 {
-					opt.Notice(fmt.Sprintf("%d of %d orders have no known category and count as %s (give --categories with a SKU mapping)", st.Uncategorized, st.Orders, walmart.Uncategorized))
-				}
+		return atEnd(rd.Next, opt.Notice, func() []string {
+			if st := rd.Stats(); st.Uncategorized > 0 {
+				return []string{fmt.Sprintf("%d of %d orders have no known category and count as %s (give --categories with a SKU mapping)", st.Uncategorized, st.Orders, walmart.Uncategorized)}
 			}
-			return rec, err
-		}, nil
+			return nil
+		}), nil
 	}
 	if wh, ok := Webhooks[format]; ok {
 		// A file of saved payloads: one JSON document a line, or
@@ -181,4 +169,20 @@ func flatRecords(r io.Reader, now func() time.Time) (func() (vtr.Record, error),
 		}
 		return vtr.Record{Line: row.Line, Type: "shipment", Shipment: s}, nil
 	}, nil
+}
+
+// atEnd wraps a record reader so that, once, at the end of the input,
+// notice is told what notes says (nothing when notice is nil).
+func atEnd(next func() (vtr.Record, error), notice func(string), notes func() []string) func() (vtr.Record, error) {
+	told := notice == nil
+	return func() (vtr.Record, error) {
+		rec, err := next()
+		if errors.Is(err, io.EOF) && !told {
+			told = true
+			for _, n := range notes() {
+				notice(n)
+			}
+		}
+		return rec, err
+	}
 }

@@ -1,11 +1,12 @@
-package web
+package spapi
 
 import "strings"
 
-// marketplaceIDs are the SP-API's public marketplace IDs by Amazon site
-// (Selling Partner API documentation, "Marketplace IDs"). A policy names
-// its site in Policy.Marketplace.
-var marketplaceIDs = map[string]string{
+// marketplaceSites are the SP-API's public marketplace IDs by Amazon site
+// (developer-docs.amazon.com/sp-api/docs/marketplace-ids), the other way
+// round from marketplacePolicies. A policy names its site in
+// Policy.Marketplace.
+var marketplaceSites = map[string]string{
 	"amazon.com":    "ATVPDKIKX0DER",
 	"amazon.ca":     "A2EUQ1WTGCTBG2",
 	"amazon.com.mx": "A1AM78C64UM0Y8",
@@ -29,10 +30,11 @@ var marketplaceIDs = map[string]string{
 	"amazon.sg":     "A19VAU5U5O7RUS",
 }
 
-// marketplaceID is the SP-API marketplace ID of a policy's site; a site
-// that is not Amazon's keeps its own name.
-func marketplaceID(site string) string {
-	if id, ok := marketplaceIDs[strings.ToLower(site)]; ok {
+// MarketplaceID is the SP-API marketplace ID of an Amazon site (a
+// policy's Marketplace, "amazon.com"); a site that is not Amazon's keeps
+// its own name.
+func MarketplaceID(site string) string {
+	if id, ok := marketplaceSites[strings.ToLower(site)]; ok {
 		return id
 	}
 	return site
