@@ -37,6 +37,9 @@ type Engine interface {
 	// with invalidOnly, all but the invalid ones), ordered by inclusion
 	// day, order and package.
 	Defects(ctx context.Context, sellerID, policy string, from, to time.Time, invalidOnly bool, emit func(*DefectSource) error) error
+	// DefectReasons counts the invalid packages of a seller under a
+	// policy included from day from to day to, by their stored reasons.
+	DefectReasons(ctx context.Context, sellerID, policy string, from, to time.Time) (map[string]int, error)
 	Unclassified(ctx context.Context) ([]vtr.UnknownCode, error)
 	LastDay(ctx context.Context) (time.Time, error)
 	Empty(ctx context.Context) (bool, error)

@@ -9,11 +9,11 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/enforce"
+	"github.com/vtr-project/vtr/ingest"
 	"github.com/vtr-project/vtr/internal/sqlutil"
 )
 
@@ -139,7 +139,20 @@ func (p *pages) policyView(ctx context.Context, sellerID, pid string, at time.Ti
 		return nil, err
 	}
 	pv := &policyView{ID: pid, Name: pol.Name, Target: pol.Target}
-	rep, err := p.s.cfg.Store.Rate(ctx, sellerID, pid, at, 7)
+	// The rate with its 7- and 30-day projections and the trend's days,
+	// from one read of the aggregates.
+	day0 := at.UTC().Truncate(24 * time.Hour)
+	qs := []ingest.RateAt{{AsOf: at, WhatIfDays: 7}, {AsOf: at, WhatIfDays: 30}}
+	days := make([]time.Time, trendDays)
+	for i := range trendDays {
+		days[i] = day0.AddDate(0, 0, i-trendDays+1)
+		asOf := days[i].Add(24*time.Hour - time.Second)
+		if asOf.After(at) {
+			asOf = at
+		}
+		qs = append(qs, ingest.RateAt{AsOf: asOf})
+	}
+	reps, err := p.s.cfg.Store.Rates(ctx, sellerID, pid, qs)
 	if vtr.ErrorCode(err) == vtr.ENOTFOUND {
 		pv.Missing = true
 		return pv, nil
@@ -147,11 +160,8 @@ func (p *pages) policyView(ctx context.Context, sellerID, pid string, at time.Ti
 	if err != nil {
 		return nil, err
 	}
+	rep, month := reps[0], reps[1]
 	pv.Report = rep
-	month, err := p.s.cfg.Store.Rate(ctx, sellerID, pid, at, 30)
-	if err != nil {
-		return nil, err
-	}
 	pv.Cards = []card{
 		ratioCard("Late Shipment Rate (10 days)", rep.LateShipment10, true),
 		ratioCard("Late Shipment Rate (30 days)", rep.LateShipment30, true),
@@ -181,23 +191,12 @@ func (p *pages) policyView(ctx context.Context, sellerID, pid string, at time.Ti
 		pv.WhatIf = append(pv.WhatIf, *r)
 	}
 
-	series, err := p.trend(ctx, sellerID, pid, at)
-	if err != nil {
-		return nil, err
-	}
+	series := trendSeries(days, reps[2:])
 	for _, c := range rep.Categories {
 		pv.Trends = append(pv.Trends, trend{Category: c.Category, SVG: trendSVG(c.Category+" over 30 days", series[c.Category], pol.Target)})
 	}
 
-	counts := map[vtr.Reason]int{}
-	_, err = p.s.cfg.Store.Defects(ctx, vtr.ReportFilter{SellerID: sellerID, Policy: pid, AsOf: at}, func(d *vtr.DefectRow) error {
-		if d.NoValidTracking {
-			for _, x := range d.Reasons {
-				counts[x]++
-			}
-		}
-		return nil
-	})
+	counts, err := p.s.cfg.Store.ReasonCounts(ctx, sellerID, pid, at)
 	if err != nil {
 		return nil, err
 	}
@@ -214,41 +213,14 @@ func (p *pages) policyView(ctx context.Context, sellerID, pid string, at time.Ti
 	return pv, nil
 }
 
-// trend reads every category's rolling rate as of the end of each of
-// the last trendDays days (the last one as of at), a few days at a time
-// in parallel: each is an independent read of the aggregates.
-func (p *pages) trend(ctx context.Context, sellerID, pid string, at time.Time) (map[string][]trendPoint, error) {
-	day0 := at.UTC().Truncate(24 * time.Hour)
-	reps := make([]*vtr.RateReport, trendDays)
-	days := make([]time.Time, trendDays)
-	errs := make([]error, trendDays)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 4)
-	for i := range trendDays {
-		days[i] = day0.AddDate(0, 0, i-trendDays+1)
-		asOf := days[i].Add(24*time.Hour - time.Second)
-		if asOf.After(at) {
-			asOf = at
-		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			reps[i], errs[i] = p.s.cfg.Store.Rate(ctx, sellerID, pid, asOf, 0)
-		}()
-	}
-	wg.Wait()
+// trendSeries turns the rates as of the end of each trend day into each
+// category's points.
+func trendSeries(days []time.Time, reps []*vtr.RateReport) map[string][]trendPoint {
 	out := map[string][]trendPoint{}
 	for i, rep := range reps {
-		if errs[i] != nil && vtr.ErrorCode(errs[i]) != vtr.ENOTFOUND {
-			return nil, errs[i]
-		}
-		if rep == nil {
-			continue
-		}
 		for _, c := range rep.Categories {
 			if out[c.Category] == nil {
-				out[c.Category] = make([]trendPoint, trendDays)
+				out[c.Category] = make([]trendPoint, len(days))
 				for j := range out[c.Category] {
 					out[c.Category][j].Day = days[j]
 				}
@@ -256,7 +228,7 @@ func (p *pages) trend(ctx context.Context, sellerID, pid string, at time.Time) (
 			out[c.Category][i].Rate = c.Rate
 		}
 	}
-	return out, nil
+	return out
 }
 
 // ratioCard shows a sibling metric; lower is better for rates of bad

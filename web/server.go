@@ -26,6 +26,12 @@ import (
 type Store interface {
 	vtr.Store
 	OrdersPackages(ctx context.Context, refs []ingest.OrderRef, now time.Time) (map[ingest.OrderRef]ingest.OrderVerdicts, error)
+	// Rates answers several rate questions from one read of the
+	// aggregates (a trend's days and the projections).
+	Rates(ctx context.Context, sellerID, policy string, at []ingest.RateAt) ([]*vtr.RateReport, error)
+	// ReasonCounts counts the reasons of the packages with no valid
+	// tracking in the policy's window.
+	ReasonCounts(ctx context.Context, sellerID, policy string, asOf time.Time) (map[vtr.Reason]int, error)
 }
 
 // Config is everything a Server needs. Zero limits take the defaults.
