@@ -53,6 +53,15 @@ type pageRoute struct {
 // pageHandler is a page's handler; ss is nil on open pages.
 type pageHandler func(w http.ResponseWriter, r *http.Request, ss *sqlutil.Session) error
 
+// pageMethodNotAllowed answers another method on a page's path: 405, as
+// a page.
+func pageMethodNotAllowed(allow string) pageHandler {
+	return func(w http.ResponseWriter, r *http.Request, _ *sqlutil.Session) error {
+		w.Header().Set("Allow", allow)
+		return &statusError{status: http.StatusMethodNotAllowed, code: "method_not_allowed", msg: r.Method + " is not allowed here (allowed: " + allow + ")."}
+	}
+}
+
 // pages are the dashboard's handlers over a server.
 type pages struct {
 	s        *Server
@@ -205,6 +214,8 @@ func (p *pages) fail(w http.ResponseWriter, r *http.Request, ss *sqlutil.Session
 		e.Heading = "Not possible now"
 	case http.StatusRequestEntityTooLarge:
 		e.Heading = "Too large"
+	case http.StatusMethodNotAllowed:
+		e.Heading = "Not allowed here"
 	case http.StatusInternalServerError:
 		p.s.cfg.Log.Error("page failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}

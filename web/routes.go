@@ -66,6 +66,7 @@ func (s *Server) register() {
 	// The dashboard's pages, behind a session cookie (pages*.go): not
 	// part of the API, nor of /openapi.json.
 	pg := s.newPages()
+	pageMethods := map[string][]string{}
 	for _, rt := range []pageRoute{
 		{pattern: "GET /{$}", access: pageSignedIn, handle: pg.home},
 		{pattern: "GET /static/", access: pageOpen, handle: pg.serveStatic},
@@ -83,6 +84,14 @@ func (s *Server) register() {
 		{pattern: "POST /operator/appeals/{appeal}/decision", access: pageOperator, handle: pg.decide},
 	} {
 		s.mux.Handle(rt.pattern, pg.wrap(rt))
+		method, path, _ := strings.Cut(rt.pattern, " ")
+		pageMethods[path] = append(pageMethods[path], method)
+	}
+	// Another method on a page's path: 405 as a page, not the API's JSON.
+	for path, ms := range pageMethods {
+		sort.Strings(ms)
+		allow := strings.Join(ms, ", ")
+		s.mux.Handle(path, pg.wrap(pageRoute{pattern: "* " + path, access: pageOpen, handle: pageMethodNotAllowed(allow), noCSRF: true}))
 	}
 
 	methods := map[string][]string{}
