@@ -93,7 +93,47 @@ type ReportFilter struct {
 	// DeliveredLate add the rows flagged late (the marketplace's
 	// "Shipped late" and "Delivered late" checkboxes).
 	ShippedLate, DeliveredLate bool
+	// After starts the rows after this position of the report's order;
+	// Before (with After nil) streams the rows before it, nearest first:
+	// the dashboard's next and previous pages, at any depth, without
+	// reading the rows before them.
+	After, Before *DefectCursor
+	// Limit stops the stream after that many rows (0: every row).
+	Limit int
+	// Scans adds what vtr received for each row's number (the
+	// dashboard's rows; the marketplace's report has no such column).
+	Scans bool
 }
+
+// DefectCursor is a position in the defect report's order: inclusion
+// day, then order ID, then package ID.
+type DefectCursor struct {
+	Day                time.Time
+	OrderID, PackageID string
+}
+
+// Cursor is the row's position in the report's order.
+func (r *DefectRow) Cursor() DefectCursor {
+	return DefectCursor{Day: r.IncludedOn, OrderID: r.OrderID, PackageID: r.PackageID}
+}
+
+// ScansSeen is what vtr received for a package's tracking number, by
+// class: events in all, physical scans (the carrier had the package),
+// unclassified codes, and the rest informational.
+type ScansSeen struct {
+	Events          int         `json:"events"`
+	Physical        int         `json:"physical"`
+	Unclassified    int         `json:"unclassified"`
+	FirstPhysicalAt time.Time   `json:"first_physical_at,omitzero"`
+	AttemptedAt     time.Time   `json:"attempted_at,omitzero"`
+	DeliveredAt     time.Time   `json:"delivered_at,omitzero"`
+	LastStatus      EventStatus `json:"last_status,omitempty"`
+	LastAt          time.Time   `json:"last_at,omitzero"`
+}
+
+// Informational counts the events that are neither physical scans nor
+// unclassified (label created, notices).
+func (s *ScansSeen) Informational() int { return s.Events - s.Physical - s.Unclassified }
 
 // DefectRow is one row of the defect report: the marketplace's columns
 // (Amazon's Valid Tracking Rate report) and vtr's reasons.
@@ -120,6 +160,8 @@ type DefectRow struct {
 	Detected        string    `json:"detected_carrier"`
 	Explanation     string    `json:"explanation"`
 	IncludedOn      time.Time `json:"included_on"`
+	// Scans is set when the filter asks for them.
+	Scans *ScansSeen `json:"scans,omitempty"`
 }
 
 // UnknownCode is a carrier event code no table classified, counted per

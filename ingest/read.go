@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -75,7 +76,12 @@ func (s *Store) Defects(ctx context.Context, f vtr.ReportFilter, emit func(*vtr.
 	// Without the late flags only packages with no valid tracking are
 	// rows: the engine leaves the others out instead of sending them.
 	invalidOnly := !f.ShippedLate && !f.DeliveredLate
-	err = s.eng.Defects(ctx, f.SellerID, p.ID, first, last, invalidOnly, func(src *DefectSource) error {
+	q := DefectQuery{SellerID: f.SellerID, Policy: p.ID, From: first, To: last, InvalidOnly: invalidOnly, After: f.After, Before: f.Before, Scans: f.Scans}
+	if invalidOnly && carrier == "" && f.Category == "" {
+		// Every package the engine sends is a row: it can stop there.
+		q.Limit = f.Limit
+	}
+	err = s.eng.Defects(ctx, q, func(src *DefectSource) error {
 		if carrier != "" && tracking.Fold(src.Carrier) != carrier || f.Category != "" && !strings.EqualFold(src.Category, f.Category) {
 			return nil
 		}
@@ -83,11 +89,24 @@ func (s *Store) Defects(ctx context.Context, f vtr.ReportFilter, emit func(*vtr.
 		if !(row.NoValidTracking || f.ShippedLate && row.ShippedLate || f.DeliveredLate && row.DeliveredLate) {
 			return nil
 		}
+		row.Scans = src.Scans
 		n++
-		return emit(row)
+		if err := emit(row); err != nil {
+			return err
+		}
+		if n == f.Limit {
+			return errLimit
+		}
+		return nil
 	})
+	if errors.Is(err, errLimit) {
+		err = nil
+	}
 	return n, err
 }
+
+// errLimit ends a defect stream that reached its filter's limit.
+var errLimit = errors.New("limit reached")
 
 // DefectRow applies the report's rules to what an engine read.
 func DefectRow(src *DefectSource) *vtr.DefectRow {

@@ -32,11 +32,8 @@ type Engine interface {
 	Daily(ctx context.Context, sellerID, policy string, from time.Time) ([]vtr.DailyCount, error)
 	// OrderDaily returns a seller's order-level rows with from <= day <= to.
 	OrderDaily(ctx context.Context, sellerID, policy string, from, to time.Time) ([]vtr.OrderDayCount, error)
-	// Defects streams the packages of a seller under a policy included
-	// from day from to day to (inclusive), exempt ones left out (and,
-	// with invalidOnly, all but the invalid ones), ordered by inclusion
-	// day, order and package.
-	Defects(ctx context.Context, sellerID, policy string, from, to time.Time, invalidOnly bool, emit func(*DefectSource) error) error
+	// Defects streams the packages of q.
+	Defects(ctx context.Context, q DefectQuery, emit func(*DefectSource) error) error
 	// DefectReasons counts the invalid packages of a seller under a
 	// policy included from day from to day to, by their stored reasons.
 	DefectReasons(ctx context.Context, sellerID, policy string, from, to time.Time) (map[string]int, error)
@@ -234,6 +231,21 @@ type OrderDelta struct {
 
 // DefectSource is what an engine reads for one row of the defect report;
 // the report's rules turn it into a vtr.DefectRow.
+// DefectQuery is the packages Engine.Defects streams: a seller's under a
+// policy included from day From to day To (inclusive), exempt ones left
+// out (and, with InvalidOnly, all but the invalid ones), ordered by
+// inclusion day, order and package; after the position After, or before
+// Before in the reverse order; at most Limit (0: all).
+type DefectQuery struct {
+	SellerID, Policy string
+	From, To         time.Time
+	InvalidOnly      bool
+	After, Before    *vtr.DefectCursor
+	Limit            int
+	// Scans reads each package's scan summary with it.
+	Scans bool
+}
+
 type DefectSource struct {
 	Key                                 PackageKey
 	Outcome, Reasons, Carrier, Detected string
@@ -244,6 +256,7 @@ type DefectSource struct {
 	DeliverBy, ShipBy, FirstShippedAt   time.Time
 	Value                               vtr.Money
 	ShipFrom                            []vtr.ShipFrom // the seller's registered locations
+	Scans                               *vtr.ScansSeen // when the query asks
 }
 
 // Day converts a Unix day number to its UTC midnight.

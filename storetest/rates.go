@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"testing"
 	"time"
 
@@ -81,5 +82,97 @@ func testRates(t *testing.T, open Opener1) {
 	}
 	if _, err := mr.Rates(ctx, "nobody", "amazon-us", qs); vtr.ErrorCode(err) != vtr.ENOTFOUND {
 		t.Errorf("unknown seller: %v, want not found", err)
+	}
+}
+
+// testDefectPages holds the defect stream's positions to the whole
+// report: pages after a row, pages before one, a limit, filters, and the
+// scans read with the rows.
+func testDefectPages(t *testing.T, open Opener1) {
+	s := open(t)
+	records(t, s, Workload(5, 1500))
+	ctx := context.Background()
+	asOf := time.Date(2026, 10, 10, 0, 0, 0, 0, time.UTC)
+	for _, base := range []vtr.ReportFilter{
+		{SellerID: "S1", Policy: "amazon-us", AsOf: asOf},
+		{SellerID: "S1", Policy: "amazon-us", AsOf: asOf, Carrier: "ups"},
+		{SellerID: "S2", Policy: "amazon-us", AsOf: asOf, ShippedLate: true, DeliveredLate: true},
+	} {
+		var all []string
+		rowKey := func(d *vtr.DefectRow) string { return d.IncludedOn.Format(time.DateOnly) + " " + d.OrderID + "/" + d.PackageID }
+		if _, err := s.Defects(ctx, base, func(d *vtr.DefectRow) error {
+			if d.Scans != nil {
+				t.Errorf("scans read without being asked")
+			}
+			all = append(all, rowKey(d))
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(all) < 20 {
+			t.Fatalf("%+v: %d rows: too few to page", base, len(all))
+		}
+		const size = 7
+		// Forward, page after page.
+		var fwd []string
+		var after *vtr.DefectCursor
+		for pages := 0; ; pages++ {
+			if pages > len(all) {
+				t.Fatal("paging forward does not end")
+			}
+			f := base
+			f.After, f.Limit = after, size
+			var page []*vtr.DefectRow
+			n, err := s.Defects(ctx, f, func(d *vtr.DefectRow) error { page = append(page, d); return nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != len(page) || n > size {
+				t.Fatalf("page of %d rows says %d (limit %d)", len(page), n, size)
+			}
+			if n == 0 {
+				break
+			}
+			for _, d := range page {
+				fwd = append(fwd, rowKey(d))
+			}
+			c := page[len(page)-1].Cursor()
+			after = &c
+		}
+		if !slices.Equal(fwd, all) {
+			t.Errorf("%+v: pages forward\n%v\nwant\n%v", base, fwd, all)
+		}
+		// Backward from the end: the same rows, last first.
+		var back []string
+		f := base
+		f.Before = after
+		if _, err := s.Defects(ctx, f, func(d *vtr.DefectRow) error { back = append(back, rowKey(d)); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		slices.Reverse(back)
+		if !slices.Equal(back, all[:len(all)-1]) {
+			t.Errorf("%+v: backward from the last row\n%v\nwant\n%v", base, back, all[:len(all)-1])
+		}
+	}
+	// Scans come with each row when asked.
+	seen := 0
+	if _, err := s.Defects(ctx, vtr.ReportFilter{SellerID: "S1", Policy: "amazon-us", AsOf: asOf, Scans: true}, func(d *vtr.DefectRow) error {
+		switch {
+		case d.Scans == nil:
+			t.Fatalf("%s: no scans", d.OrderID)
+		case slices.Contains(d.Reasons, vtr.NoPhysicalScan) && d.Scans.Physical != 0:
+			t.Errorf("%s: %s with %d physical scans", d.OrderID, vtr.NoPhysicalScan, d.Scans.Physical)
+		case d.Scans.Informational() < 0 || d.Scans.Physical > d.Scans.Events:
+			t.Errorf("%s: inconsistent scans %+v", d.OrderID, d.Scans)
+		case d.Scans.Events > 0 && d.Scans.LastAt.IsZero():
+			t.Errorf("%s: %d events and no last one", d.OrderID, d.Scans.Events)
+		}
+		seen += d.Scans.Events
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if seen == 0 {
+		t.Error("no defect row has any scan: the check proves nothing")
 	}
 }

@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ReadErrors", func(t *testing.T) { testReadErrors(t, one) })
 	t.Run("ShuffledAndDuplicatedFeeds", func(t *testing.T) { testShuffled(t, one) })
 	t.Run("RatesAndReasonCounts", func(t *testing.T) { testRates(t, one) })
+	t.Run("DefectPages", func(t *testing.T) { testDefectPages(t, one) })
 	t.Run("ConcurrentImporters", func(t *testing.T) { testConcurrent(t, open) })
 }
 

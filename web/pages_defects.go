@@ -2,6 +2,8 @@ package web
 
 import (
 	"bufio"
+	"context"
+	"encoding/base64"
 	"errors"
 	"net/http"
 	"net/url"
@@ -13,6 +15,7 @@ import (
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/internal/sqlutil"
 	"github.com/vtr-project/vtr/report"
+	"github.com/vtr-project/vtr/tracking"
 )
 
 // defectsPageSize is how many rows a page of the defects list shows.
@@ -78,14 +81,18 @@ func (p *pages) pageFilter(r *http.Request, sel *vtr.Seller, extra ...string) (v
 	return f, q, note, nil
 }
 
-// defects renders the defect list: filters, one page of rows, the
-// total, and the link to the same rows as the report's CSV.
+// defects renders the defect list: filters, one page of rows with the
+// scans seen for each, the total, and the link to the same rows as the
+// report's CSV. Next and previous pages start from a row's position
+// (after=, before=), so a page deep in a million packages reads no more
+// rows than the first; the total comes from the aggregates when the
+// filters allow, and is counted up to defectsCountCap rows otherwise.
 func (p *pages) defects(w http.ResponseWriter, r *http.Request, ss *sqlutil.Session) error {
 	sel, err := p.seller(r, ss)
 	if err != nil {
 		return err
 	}
-	f, q, note, err := p.pageFilter(r, sel, "reason", "page")
+	f, q, note, err := p.pageFilter(r, sel, "reason", "page", "after", "before")
 	if err != nil {
 		return err
 	}
@@ -94,6 +101,19 @@ func (p *pages) defects(w http.ResponseWriter, r *http.Request, ss *sqlutil.Sess
 		if dp.Page, err = strconv.Atoi(v); err != nil || dp.Page < 1 {
 			return vtr.FieldErrorf(vtr.EINVALID, "page", "%q is not a page number", v)
 		}
+	}
+	for _, c := range []struct {
+		name string
+		to   **vtr.DefectCursor
+	}{{"after", &f.After}, {"before", &f.Before}} {
+		if v, ok := q[c.name]; ok {
+			if *c.to, err = decodeCursor(v); err != nil {
+				return vtr.FieldErrorf(vtr.EINVALID, c.name, "%q is not a position in the defect list", v)
+			}
+		}
+	}
+	if f.After != nil && f.Before != nil {
+		return vtr.FieldErrorf(vtr.EINVALID, "before", "give after or before, not both")
 	}
 	ctx := r.Context()
 	rep, err := p.s.cfg.Store.Rate(ctx, sel.ID, f.Policy, f.AsOf, 0)
@@ -107,46 +127,58 @@ func (p *pages) defects(w http.ResponseWriter, r *http.Request, ss *sqlutil.Sess
 		dp.Carriers = append(dp.Carriers, c.Key)
 	}
 	dp.Reasons = allReasons
-	// The total without reading every row: with no filter but the
-	// category, the report's invalid count is the number of rows.
-	dp.Total, dp.Exact = -1, false
-	if f.Carrier == "" && dp.Reason == "" && !f.ShippedLate && !f.DeliveredLate {
-		dp.Total, dp.Exact = rep.Overall.Invalid, true
-		if f.Category != "" {
-			dp.Total = 0
-			for _, c := range rep.Categories {
-				if strings.EqualFold(c.Category, f.Category) {
-					dp.Total = c.Invalid
-				}
-			}
-		}
+	if dp.Total, dp.Exact, err = p.defectsTotal(ctx, f, dp.Reason, rep); err != nil {
+		return err
 	}
-	skip := (dp.Page - 1) * defectsPageSize
+
+	// The rows: after (or, backwards, before) the cursor; without one, a
+	// page number skips rows from the start (a link typed by hand).
+	skip := 0
+	if f.After == nil && f.Before == nil {
+		skip = (dp.Page - 1) * defectsPageSize
+	}
+	f.Scans = true
+	stop := skip + defectsPageSize + 1 // one more row says there is a next page
+	if !dp.Exact && f.Before == nil {
+		stop = skip + defectsCountCap // counting too, up to the cap
+	}
+	if dp.Reason == "" {
+		f.Limit = stop
+	}
 	seen := 0
 	_, err = p.s.cfg.Store.Defects(ctx, f, func(d *vtr.DefectRow) error {
 		if dp.Reason != "" && !slices.Contains(d.Reasons, vtr.Reason(dp.Reason)) {
 			return nil
 		}
 		seen++
-		switch {
-		case seen <= skip:
-		case len(dp.Rows) < defectsPageSize:
+		if seen > skip && len(dp.Rows) < defectsPageSize {
 			dp.Rows = append(dp.Rows, d)
-		case dp.Exact:
-			dp.More = true
+		}
+		if seen >= stop {
 			return errPageFull
 		}
-		return nil // counting the rest: no other way to the total
+		return nil
 	})
 	if err != nil && !errors.Is(err, errPageFull) {
 		return err
 	}
-	if !dp.Exact {
-		dp.Total, dp.Exact = seen, true
+	if f.Before != nil {
+		slices.Reverse(dp.Rows)
 	}
-	dp.More = dp.More || seen > skip+len(dp.Rows)
+	if !dp.Exact && f.After == nil && f.Before == nil {
+		dp.Total, dp.Exact = seen, seen < stop
+	}
+	switch {
+	case f.Before != nil:
+		dp.More = true // the rows after these led here
+	case dp.Exact && dp.Total >= 0 && f.After == nil:
+		dp.More = dp.Total > skip+len(dp.Rows)
+	default:
+		dp.More = seen > skip+len(dp.Rows)
+	}
 	if len(dp.Rows) > 0 {
-		dp.First, dp.Last = skip+1, skip+len(dp.Rows)
+		dp.First = (dp.Page-1)*defectsPageSize + 1
+		dp.Last = dp.First + len(dp.Rows) - 1
 	}
 	v := url.Values{}
 	for _, k := range []string{"policy", "as_of", "carrier", "category", "shipped_late", "delivered_late"} {
@@ -171,17 +203,92 @@ func (p *pages) defects(w http.ResponseWriter, r *http.Request, ss *sqlutil.Sess
 	if dp.Reason != "" {
 		v.Set("reason", dp.Reason)
 	}
-	link := func(n int) string {
-		v.Set("page", strconv.Itoa(n))
-		return base + "/defects?" + v.Encode()
+	link := func(n int, dir string, c vtr.DefectCursor) string {
+		l := url.Values{}
+		for k, vs := range v {
+			l[k] = vs
+		}
+		l.Set("page", strconv.Itoa(n))
+		if n > 1 {
+			l.Set(dir, encodeCursor(c))
+		}
+		return base + "/defects?" + l.Encode()
 	}
-	if dp.Page > 1 {
-		dp.PrevURL = link(dp.Page - 1)
+	if dp.Page > 1 && len(dp.Rows) > 0 {
+		dp.PrevURL = link(dp.Page-1, "before", dp.Rows[0].Cursor())
 	}
-	if dp.More {
-		dp.NextURL = link(dp.Page + 1)
+	if dp.More && len(dp.Rows) > 0 {
+		dp.NextURL = link(dp.Page+1, "after", dp.Rows[len(dp.Rows)-1].Cursor())
 	}
 	return p.render(w, r, http.StatusOK, "defects", &page{Title: "Defects · " + sel.ID, Active: "defects", Key: &ss.Key, SellerID: sel.ID, CSRF: ss.CSRF, Body: dp})
+}
+
+// defectsCountCap bounds the rows read to count a filter's total when the
+// aggregates cannot give it (several filters at once, the late flags):
+// beyond it the page says "N+".
+const defectsCountCap = 2000
+
+// defectsTotal is the number of rows a filter matches when the aggregates
+// know it: the invalid packages overall, of a category, of a carrier, or
+// with a reason. Otherwise exact is false and total -1.
+func (p *pages) defectsTotal(ctx context.Context, f vtr.ReportFilter, reason string, rep *vtr.RateReport) (total int, exact bool, err error) {
+	if f.ShippedLate || f.DeliveredLate {
+		return -1, false, nil
+	}
+	n := 0
+	for _, set := range []bool{f.Category != "", f.Carrier != "", reason != ""} {
+		if set {
+			n++
+		}
+	}
+	switch {
+	case n > 1:
+		return -1, false, nil
+	case f.Category != "":
+		for _, c := range rep.Categories {
+			if strings.EqualFold(c.Category, f.Category) {
+				total += c.Invalid
+			}
+		}
+		return total, true, nil
+	case f.Carrier != "":
+		want := tracking.Fold(f.Carrier)
+		if m, ok := tracking.Lookup(f.Carrier); ok {
+			want = tracking.Fold(m.Carrier.Code)
+		}
+		for _, c := range rep.Carriers {
+			if tracking.Fold(c.Key) == want {
+				total += c.Invalid
+			}
+		}
+		return total, true, nil
+	case reason != "":
+		counts, err := p.s.cfg.Store.ReasonCounts(ctx, f.SellerID, f.Policy, f.AsOf)
+		return counts[vtr.Reason(reason)], err == nil, err
+	}
+	return rep.Overall.Invalid, true, nil
+}
+
+// encodeCursor and decodeCursor write a position in the defect list as
+// one opaque URL-safe word.
+func encodeCursor(c vtr.DefectCursor) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(c.Day.UTC().Format(time.DateOnly) + "\x00" + c.OrderID + "\x00" + c.PackageID))
+}
+
+func decodeCursor(s string) (*vtr.DefectCursor, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, err
+	}
+	parts := strings.Split(string(b), "\x00")
+	if len(parts) != 3 || parts[1] == "" {
+		return nil, errors.New("not three parts")
+	}
+	day, err := time.Parse(time.DateOnly, parts[0])
+	if err != nil {
+		return nil, err
+	}
+	return &vtr.DefectCursor{Day: day, OrderID: parts[1], PackageID: parts[2]}, nil
 }
 
 // allReasons are the defect reasons a filter offers.

@@ -145,41 +145,73 @@ func (d *Reader) OrderDaily(ctx context.Context, sellerID, policy string, from, 
 }
 
 // Defects streams the seller's non-exempt packages included in a range
-// of days, with their current confirmation and order.
-func (d *Reader) Defects(ctx context.Context, sellerID, policy string, from, to time.Time, invalidOnly bool, emit func(*ingest.DefectSource) error) error {
+// of days, with their current confirmation and order (and, when asked,
+// their number's scan summary), from a position on.
+func (d *Reader) Defects(ctx context.Context, q ingest.DefectQuery, emit func(*ingest.DefectSource) error) error {
 	var shipFrom []vtr.ShipFrom
 	var sf string
-	switch err := d.DB.QueryRowContext(ctx, d.rebind(`SELECT ship_from FROM sellers WHERE seller_id = ?`), sellerID).Scan(&sf); {
+	switch err := d.DB.QueryRowContext(ctx, d.rebind(`SELECT ship_from FROM sellers WHERE seller_id = ?`), q.SellerID).Scan(&sf); {
 	case err == sql.ErrNoRows:
 	case err != nil:
 		return err
 	default:
 		if err := json.Unmarshal([]byte(sf), &shipFrom); err != nil {
-			return fmt.Errorf("seller %s: ship_from: %w", sellerID, err)
+			return fmt.Errorf("seller %s: ship_from: %w", q.SellerID, err)
 		}
 	}
-	outcome := `p.outcome <> 'exempt'`
-	if invalidOnly {
-		outcome = `p.outcome = 'invalid'`
+	where := `p.seller_id = ? AND p.policy = ? AND p.day BETWEEN ? AND ?`
+	args := []any{q.SellerID, q.Policy, ingest.DayNum(q.From), ingest.DayNum(q.To)}
+	if q.InvalidOnly {
+		where += ` AND p.outcome = 'invalid'`
+	} else {
+		where += ` AND p.outcome <> 'exempt'`
+	}
+	order := `p.day, p.order_id, p.package_id`
+	switch {
+	case q.After != nil:
+		where += ` AND (p.day, p.order_id, p.package_id) > (?, ?, ?)`
+		args = append(args, ingest.DayNum(q.After.Day), q.After.OrderID, q.After.PackageID)
+	case q.Before != nil:
+		where += ` AND (p.day, p.order_id, p.package_id) < (?, ?, ?)`
+		args = append(args, ingest.DayNum(q.Before.Day), q.Before.OrderID, q.Before.PackageID)
+		order = `p.day DESC, p.order_id DESC, p.package_id DESC`
+	}
+	scans, join := `, 0, 0, 0, 0, 0, 0, '', 0`, ``
+	if q.Scans {
+		scans = `, COALESCE(s.events, 0), COALESCE(s.physical, 0), COALESCE(s.unknown, 0), COALESCE(s.first_physical_at, 0),
+			COALESCE(s.attempted_at, 0), COALESCE(s.delivered_at, 0), COALESCE(s.last_status, ''), COALESCE(s.last_at, 0)`
+		join = ` LEFT JOIN scan_summaries s ON s.tracking_norm = p.tracking_norm`
+	}
+	limit := ``
+	if q.Limit > 0 {
+		limit = ` LIMIT ?`
+		args = append(args, q.Limit)
 	}
 	rows, err := d.DB.QueryContext(ctx, d.rebind(`SELECT p.order_id, p.package_id, p.outcome, p.reasons, p.carrier, p.detected, p.explanation, p.category,
-		p.delivered, p.on_time, p.day, `+Prefixed("p.", CurrentColumns)+`, o.deliver_by, o.ship_by, o.first_shipped_at, o.value_minor, o.currency
+		p.delivered, p.on_time, p.day, `+Prefixed("p.", CurrentColumns)+`, o.deliver_by, o.ship_by, o.first_shipped_at, o.value_minor, o.currency`+scans+`
 		FROM packages p
-		JOIN orders o ON o.seller_id = p.seller_id AND o.order_id = p.order_id
-		WHERE p.seller_id = ? AND p.policy = ? AND p.day BETWEEN ? AND ? AND `+outcome+`
-		ORDER BY p.day, p.order_id, p.package_id`), sellerID, policy, ingest.DayNum(from), ingest.DayNum(to))
+		JOIN orders o ON o.seller_id = p.seller_id AND o.order_id = p.order_id`+join+`
+		WHERE `+where+`
+		ORDER BY `+order+limit), args...)
 	return Each(rows, err, func(r *sql.Rows) error {
-		src := ingest.DefectSource{Key: ingest.PackageKey{Seller: sellerID}, ShipFrom: shipFrom}
+		src := ingest.DefectSource{Key: ingest.PackageKey{Seller: q.SellerID}, ShipFrom: shipFrom}
 		var shipped, uploaded, deliverBy, shipBy, firstShipped int64
+		var sc vtr.ScansSeen
+		var firstPhysical, attempted, delivered, lastAt int64
 		sh := &src.Shipment
 		if err := r.Scan(append(ScanShipment([]any{&src.Key.Order, &src.Key.Package, &src.Outcome, &src.Reasons, &src.Carrier, &src.Detected,
 			&src.Explanation, &src.Category, &src.Delivered, &src.OnTime, &src.Day}, sh, &shipped, &uploaded),
-			&deliverBy, &shipBy, &firstShipped, &src.Value.Minor, &src.Value.Currency)...); err != nil {
+			&deliverBy, &shipBy, &firstShipped, &src.Value.Minor, &src.Value.Currency,
+			&sc.Events, &sc.Physical, &sc.Unclassified, &firstPhysical, &attempted, &delivered, &sc.LastStatus, &lastAt)...); err != nil {
 			return err
 		}
-		sh.SellerID, sh.OrderID, sh.PackageID = sellerID, src.Key.Order, src.Key.Package
+		sh.SellerID, sh.OrderID, sh.PackageID = q.SellerID, src.Key.Order, src.Key.Package
 		sh.ShippedAt, sh.UploadedAt = FromUnix(shipped), FromUnix(uploaded)
 		src.DeliverBy, src.ShipBy, src.FirstShippedAt = FromUnix(deliverBy), FromUnix(shipBy), FromUnix(firstShipped)
+		if q.Scans {
+			sc.FirstPhysicalAt, sc.AttemptedAt, sc.DeliveredAt, sc.LastAt = FromUnix(firstPhysical), FromUnix(attempted), FromUnix(delivered), FromUnix(lastAt)
+			src.Scans = &sc
+		}
 		return emit(&src)
 	})
 }

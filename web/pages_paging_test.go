@@ -1,0 +1,123 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/storetest"
+)
+
+var (
+	orderRE = regexp.MustCompile(`<tr data-order="([^"]+)">`)
+	nextRE  = regexp.MustCompile(`href="([^"]+)" id="next"`)
+	prevRE  = regexp.MustCompile(`href="([^"]+)" id="prev"`)
+	scansRE = regexp.MustCompile(`<td class="scans">(.*?)</td>`)
+)
+
+// The defect list pages forward and back by position through every row
+// the API returns, in its order, each row with the scans seen; totals
+// come with every filter.
+func TestPagesDefectPaging(t *testing.T) {
+	engines(t, func(t *testing.T, name string) {
+		e := start(t, name, location(t, name), true)
+		recs := storetest.Workload(11, 4500)
+		i := 0
+		if _, err := e.store.Import(context.Background(), func() (vtr.Record, error) {
+			if i == len(recs) {
+				return vtr.Record{}, io.EOF
+			}
+			i++
+			return recs[i-1], nil
+		}, func(err error) { t.Errorf("rejected: %v", err) }); err != nil {
+			t.Fatal(err)
+		}
+		const asOf = "2026-10-15"
+		b := e.signedIn(e.s1)
+		for _, filter := range []string{"", "&carrier=UPS", "&shipped_late=true&delivered_late=true", "&category=Electronics&reason=NO_PHYSICAL_SCAN"} {
+			code, _, js := e.do("GET", "/v1/sellers/S1/defects?as_of="+asOf+strings.ReplaceAll(filter, "&reason=NO_PHYSICAL_SCAN", ""), e.s1, "")
+			var rows []vtr.DefectRow
+			if err := json.Unmarshal([]byte(js), &rows); err != nil || code != 200 {
+				t.Fatalf("API defects: %d %s", code, js)
+			}
+			var want []string
+			for _, r := range rows {
+				if !strings.Contains(filter, "reason=") || slices.Contains(r.Reasons, vtr.NoPhysicalScan) {
+					want = append(want, r.OrderID)
+				}
+			}
+			if len(want) <= 100 && filter == "" {
+				t.Fatalf("only %d defects: paging is not exercised", len(want))
+			}
+			var got []string
+			var pages []string
+			path := "/sellers/S1/defects?as_of=" + asOf + filter
+			for n := 1; path != ""; n++ {
+				if n > 50 {
+					t.Fatal("paging forward does not end")
+				}
+				code, _, page := b.get(path)
+				if code != 200 {
+					t.Fatalf("%s: %d", path, code)
+				}
+				if n == 1 {
+					total := cell(page, "data-total")
+					if total != fmt.Sprint(len(want)) && !(strings.HasSuffix(total, "+") && len(want) >= 2000) {
+						t.Errorf("%s: total %s, want %d", filter, total, len(want))
+					}
+				}
+				pages = append(pages, path)
+				for _, m := range orderRE.FindAllStringSubmatch(page, -1) {
+					got = append(got, html.UnescapeString(m[1]))
+				}
+				for _, m := range scansRE.FindAllStringSubmatch(page, -1) {
+					if !strings.Contains(m[1], "physical") && !strings.Contains(m[1], "no event received") {
+						t.Fatalf("a row's scans: %q", m[1])
+					}
+				}
+				path = ""
+				if m := nextRE.FindStringSubmatch(page); m != nil {
+					path = html.UnescapeString(m[1])
+				}
+			}
+			t.Logf("%s: %d rows over %d pages", filter, len(got), len(pages))
+			if !slices.Equal(got, want) {
+				t.Errorf("%s: paged %d rows, the API has %d (in its order)", filter, len(got), len(want))
+			}
+			// And back: each previous link gives the page shown before.
+			if len(pages) < 2 {
+				continue
+			}
+			_, _, last := b.get(pages[len(pages)-1])
+			for k := len(pages) - 2; k >= 0; k-- {
+				m := prevRE.FindStringSubmatch(last)
+				if m == nil {
+					t.Fatalf("%s: page %d has no previous link", filter, k+2)
+				}
+				_, _, prev := b.get(html.UnescapeString(m[1]))
+				_, _, shown := b.get(pages[k])
+				if a, b := orderRE.FindAllString(prev, -1), orderRE.FindAllString(shown, -1); !slices.Equal(a, b) {
+					t.Errorf("%s: back to page %d: %d rows, %d shown going forward", filter, k+1, len(a), len(b))
+				}
+				last = prev
+			}
+			if prevRE.MatchString(last) {
+				t.Errorf("%s: the first page links to a previous one", filter)
+			}
+		}
+		// Positions are checked, and never reveal another seller's rows.
+		if code, _, _ := b.get("/sellers/S1/defects?after=not-a-cursor"); code != 400 {
+			t.Errorf("a bad cursor: %d", code)
+		}
+		if code, _, _ := b.get("/sellers/S2/defects?after=MjAyNi0xMC0wMQAxMTEAMQ"); code != 404 {
+			t.Errorf("another seller's page by position: %d", code)
+		}
+	})
+}
