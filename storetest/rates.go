@@ -99,7 +99,9 @@ func testDefectPages(t *testing.T, open Opener1) {
 		{SellerID: "S2", Policy: "amazon-us", AsOf: asOf, ShippedLate: true, DeliveredLate: true},
 	} {
 		var all []string
-		rowKey := func(d *vtr.DefectRow) string { return d.IncludedOn.Format(time.DateOnly) + " " + d.OrderID + "/" + d.PackageID }
+		rowKey := func(d *vtr.DefectRow) string {
+			return d.IncludedOn.Format(time.DateOnly) + " " + d.OrderID + "/" + d.PackageID
+		}
 		if _, err := s.Defects(ctx, base, func(d *vtr.DefectRow) error {
 			if d.Scans != nil {
 				t.Errorf("scans read without being asked")
