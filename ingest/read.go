@@ -64,23 +64,25 @@ func (s *Store) Defects(ctx context.Context, f vtr.ReportFilter, emit func(*vtr.
 	if err != nil {
 		return 0, err
 	}
-	carrier := ""
-	if f.Carrier != "" {
-		carrier = tracking.Fold(f.Carrier)
-		if m, ok := tracking.Lookup(f.Carrier); ok {
-			carrier = tracking.Fold(m.Carrier.Code)
-		}
-	}
 	first, last := engine.Window(p, f.AsOf)
-	n := 0
 	// Without the late flags only packages with no valid tracking are
 	// rows: the engine leaves the others out instead of sending them.
 	invalidOnly := !f.ShippedLate && !f.DeliveredLate
 	q := DefectQuery{SellerID: f.SellerID, Policy: p.ID, From: first, To: last, InvalidOnly: invalidOnly, After: f.After, Before: f.Before, Scans: f.Scans}
-	if invalidOnly && carrier == "" && f.Category == "" {
+	carrier := ""
+	if f.Carrier != "" {
+		carrier = tracking.Fold(f.Carrier)
+		if m, ok := tracking.Lookup(f.Carrier); ok {
+			// Packages keep their carrier's code: the engine can
+			// filter by it.
+			carrier, q.Carrier = tracking.Fold(m.Carrier.Code), m.Carrier.Code
+		}
+	}
+	if invalidOnly && (carrier == "" || q.Carrier != "") && f.Category == "" {
 		// Every package the engine sends is a row: it can stop there.
 		q.Limit = f.Limit
 	}
+	n := 0
 	err = s.eng.Defects(ctx, q, func(src *DefectSource) error {
 		if carrier != "" && tracking.Fold(src.Carrier) != carrier || f.Category != "" && !strings.EqualFold(src.Category, f.Category) {
 			return nil

@@ -240,8 +240,10 @@ type DefectQuery struct {
 	SellerID, Policy string
 	From, To         time.Time
 	InvalidOnly      bool
-	After, Before    *vtr.DefectCursor
-	Limit            int
+	// Carrier, when set, keeps only the packages of this carrier code.
+	Carrier       string
+	After, Before *vtr.DefectCursor
+	Limit         int
 	// Scans reads each package's scan summary with it.
 	Scans bool
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"net/http/httptest"
 	"regexp"
 	"slices"
 	"strings"
@@ -120,4 +121,35 @@ func TestPagesDefectPaging(t *testing.T) {
 			t.Errorf("another seller's page by position: %d", code)
 		}
 	})
+}
+
+// BenchmarkDefectsPageDeep is the defect list's tenth page (or its last,
+// if it has fewer), reached by its next links: a page by position reads
+// no more rows than the first.
+func BenchmarkDefectsPageDeep(b *testing.B) {
+	h, cookie, seller := benchServer(b)
+	path, pageNo := "/sellers/"+seller+"/defects", 1
+	for ; pageNo < 10; pageNo++ {
+		req := httptest.NewRequest("GET", path, nil)
+		req.AddCookie(cookie)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != 200 {
+			b.Fatalf("%s: %d", path, rec.Code)
+		}
+		m := nextRE.FindStringSubmatch(rec.Body.String())
+		if m == nil {
+			break
+		}
+		path = html.UnescapeString(m[1])
+	}
+	b.Logf("page %d: %s", pageNo, path)
+	benchPageOf(b, h, cookie, path)
+}
+
+// BenchmarkDefectsPageCombined filters by carrier with both late flags:
+// no aggregate knows the total, so the page counts up to its cap.
+func BenchmarkDefectsPageCombined(b *testing.B) {
+	h, cookie, seller := benchServer(b)
+	benchPageOf(b, h, cookie, "/sellers/"+seller+"/defects?carrier=UPS&shipped_late=true&delivered_late=true")
 }

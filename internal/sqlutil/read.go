@@ -166,6 +166,10 @@ func (d *Reader) Defects(ctx context.Context, q ingest.DefectQuery, emit func(*i
 	} else {
 		where += ` AND p.outcome <> 'exempt'`
 	}
+	if q.Carrier != "" {
+		where += ` AND p.carrier = ?`
+		args = append(args, q.Carrier)
+	}
 	order := `p.day, p.order_id, p.package_id`
 	switch {
 	case q.After != nil:
