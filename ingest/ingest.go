@@ -619,8 +619,12 @@ func (b *batch) putOrder(ctx context.Context, o *vtr.Order) error {
 	}
 	b.touch(e, existed)
 	category := o.Category
-	if existed {
-		category = e.st.Order.Category // the category at order time never changes
+	if existed && (vtr.KnownCategory(e.st.Order.Category) || !vtr.KnownCategory(category)) {
+		// The category at order time never changes; an order stored
+		// without one (Uncategorized) takes the first a later copy
+		// gives, which fills in a missing fact rather than editing one
+		// (an order is sent again once its items name its category).
+		category = e.st.Order.Category
 	}
 	e.st.Order = *o
 	e.st.Order.Category = category

@@ -19,6 +19,7 @@ var Citus = map[string]string{
 	"enforcement":         "seller_id",
 	"enforcement_history": "seller_id",
 	"appeals":             "seller_id",
+	"categories":          "seller_id", // a seller's SKU/ASIN → category mapping
 	"events":              "tracking_norm",
 	"scan_summaries":      "tracking_norm",
 	"outbox":              "subscription_id", // deliveries are ordered per subscription

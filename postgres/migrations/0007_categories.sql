@@ -1,0 +1,12 @@
+-- Each seller's SKU/ASIN → product category mapping (`vtr import
+-- --format catalog`, POST /v1/records?format=catalog): later marketplace
+-- order imports for the seller take an order's category from it. Keyed
+-- by seller first: two sellers' SKUs may be spelled alike. Citus:
+-- distributed by seller_id, beside the seller's orders.
+CREATE TABLE categories (
+	seller_id   TEXT NOT NULL,
+	sku_or_asin TEXT NOT NULL,
+	category    TEXT NOT NULL,
+	updated_at  BIGINT NOT NULL,
+	PRIMARY KEY (seller_id, sku_or_asin)
+);
