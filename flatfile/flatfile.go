@@ -4,6 +4,12 @@
 // quantity, ship-date, carrier-code, carrier-name, tracking-number,
 // ship-method (marketplace-rules.md §11.3). Columns are found by name, so
 // newer templates with more columns are read too.
+//
+// A file saved from a spreadsheet as CSV (comma- or semicolon-separated,
+// cells optionally in double quotes) is read too, and says so
+// (Reader.Separator): Amazon takes only the tab-separated file, so such a
+// file must be saved as tab-delimited text, or rewritten by Writer, before
+// it is uploaded.
 package flatfile
 
 import (
@@ -31,6 +37,45 @@ type Row struct {
 	CarrierName    string
 	TrackingNumber string
 	ShipMethod     string
+	// Cells are the line's cells as read, in the header's order (unquoted
+	// when the file is comma-separated): what Writer writes back.
+	Cells []string
+
+	col map[string]int // the reader's column of each header name
+}
+
+// Set returns a copy of the row with the cell of the named column set to
+// value (its field too, for the template's columns), and false when the
+// file has no such column.
+func (r Row) Set(name, value string) (Row, bool) {
+	i, ok := r.col[name]
+	if !ok {
+		return r, false
+	}
+	cells := make([]string, max(len(r.Cells), i+1))
+	copy(cells, r.Cells)
+	cells[i] = value
+	r.Cells = cells
+	v := strings.TrimSpace(value)
+	switch name {
+	case "order-id":
+		r.OrderID = v
+	case "order-item-id":
+		r.OrderItemID = v
+	case "quantity":
+		r.Quantity = v
+	case "ship-date":
+		r.ShipDate = v
+	case "carrier-code":
+		r.CarrierCode = v
+	case "carrier-name":
+		r.CarrierName = v
+	case "tracking-number":
+		r.TrackingNumber = value
+	case "ship-method":
+		r.ShipMethod = v
+	}
+	return r, true
 }
 
 // Columns are the template's column names, in its order.
@@ -55,10 +100,34 @@ func LooksLike(firstLine []byte) bool {
 // Reader reads rows, streaming: memory does not grow with the file, nor
 // with the length of a line.
 type Reader struct {
-	r    *bufio.Reader
-	line int
-	col  map[string]int
-	long []byte // readLine's buffer for lines longer than r's
+	r      *bufio.Reader
+	line   int
+	sep    byte // '\t', or ',' / ';' for a file saved as CSV
+	header []string
+	col    map[string]int
+	long   []byte // readLine's buffer for lines longer than r's
+}
+
+// Separator returns the byte between the file's cells: a tab for Amazon's
+// template, a comma or a semicolon for a file a spreadsheet saved as CSV
+// (told apart by the header: a header without a tab, with a comma or a
+// semicolon).
+func (fr *Reader) Separator() byte { return fr.sep }
+
+// Header returns the header's column names as the file spells them.
+func (fr *Reader) Header() []string { return append([]string(nil), fr.header...) }
+
+// SeparatorName names a separator for people: "tab", "comma", "semicolon".
+func SeparatorName(sep byte) string {
+	switch sep {
+	case '\t':
+		return "tab"
+	case ',':
+		return "comma"
+	case ';':
+		return "semicolon"
+	}
+	return fmt.Sprintf("%q", sep)
 }
 
 // NewReader reads the header and returns a reader for the rows. A missing
@@ -82,13 +151,28 @@ func NewReader(r io.Reader) (*Reader, error) {
 		if strings.TrimSpace(h) == "" {
 			continue
 		}
-		for i, name := range strings.Split(h, "\t") {
+		fr.sep = '\t'
+		if !strings.Contains(h, "\t") {
+			if i := strings.IndexAny(h, ",;"); i >= 0 {
+				fr.sep = h[i]
+			}
+		}
+		var ok bool
+		if fr.header, ok = fr.split(h); !ok {
+			return nil, vtr.Errorf(vtr.EINVALID, "line %d: the header has a quoted name that is not closed (a shipping-confirmation file starts with: %s)",
+				fr.line, strings.Join(Columns, " "))
+		}
+		for i, name := range fr.header {
 			fr.col[strings.ToLower(strings.TrimSpace(name))] = i
 		}
 		for _, req := range []string{"order-id", "ship-date", "tracking-number"} {
 			if _, ok := fr.col[req]; !ok {
-				return nil, vtr.Errorf(vtr.EINVALID, "line %d: the header has no %q column (a shipping-confirmation file starts with: %s)",
-					fr.line, req, strings.Join(Columns, " "))
+				read := ""
+				if fr.sep != '\t' {
+					read = fmt.Sprintf(" read as %s-separated", SeparatorName(fr.sep))
+				}
+				return nil, vtr.Errorf(vtr.EINVALID, "line %d: the header%s has no %q column (a shipping-confirmation file is tab-separated and starts with: %s)",
+					fr.line, read, req, strings.Join(Columns, " "))
 			}
 		}
 		return fr, nil
@@ -108,7 +192,10 @@ func (fr *Reader) Next() (Row, error) {
 		if strings.TrimSpace(text) == "" {
 			continue
 		}
-		cells := strings.Split(text, "\t")
+		cells, ok := fr.split(text)
+		if !ok {
+			return Row{}, &vtr.LineError{Line: fr.line, Msg: "a quoted cell is not closed on its line (a cell cannot span lines)"}
+		}
 		get := func(name string) string {
 			if i, ok := fr.col[name]; ok && i < len(cells) {
 				return cells[i]
@@ -118,7 +205,53 @@ func (fr *Reader) Next() (Row, error) {
 		return Row{Line: fr.line, OrderID: strings.TrimSpace(get("order-id")), OrderItemID: strings.TrimSpace(get("order-item-id")),
 			Quantity: strings.TrimSpace(get("quantity")), ShipDate: strings.TrimSpace(get("ship-date")),
 			CarrierCode: strings.TrimSpace(get("carrier-code")), CarrierName: strings.TrimSpace(get("carrier-name")),
-			TrackingNumber: get("tracking-number"), ShipMethod: strings.TrimSpace(get("ship-method"))}, nil
+			TrackingNumber: get("tracking-number"), ShipMethod: strings.TrimSpace(get("ship-method")),
+			Cells: cells, col: fr.col}, nil
+	}
+}
+
+// split splits a line into its cells. Amazon's tab-separated template
+// has no quoting; in a comma- or semicolon-separated file a cell may be in
+// double quotes (RFC 4180: to hold the separator, with "" for a quote).
+// ok is false when a quote is not closed.
+func (fr *Reader) split(line string) (cells []string, ok bool) {
+	if fr.sep == '\t' {
+		return strings.Split(line, "\t"), true
+	}
+	for {
+		if !strings.HasPrefix(strings.TrimLeft(line, " "), `"`) {
+			cell, rest, more := strings.Cut(line, string(fr.sep))
+			cells = append(cells, cell)
+			if !more {
+				return cells, true
+			}
+			line = rest
+			continue
+		}
+		line = strings.TrimLeft(line, " ")[1:]
+		var b strings.Builder
+		for {
+			i := strings.IndexByte(line, '"')
+			if i < 0 {
+				return cells, false
+			}
+			b.WriteString(line[:i])
+			line = line[i+1:]
+			if strings.HasPrefix(line, `"`) {
+				b.WriteByte('"')
+				line = line[1:]
+				continue
+			}
+			break
+		}
+		// Anything between the closing quote and the separator is kept,
+		// as spreadsheets do.
+		tail, rest, more := strings.Cut(line, string(fr.sep))
+		cells = append(cells, b.String()+tail)
+		if !more {
+			return cells, true
+		}
+		line = rest
 	}
 }
 
@@ -180,6 +313,50 @@ func appendLong(long, chunk []byte) []byte {
 	}
 	return append(long, chunk...)
 }
+
+// Writer writes a shipping-confirmation flat file as Amazon takes it:
+// tab-separated, one line (LF) per row, the header first, streaming.
+type Writer struct {
+	w *bufio.Writer
+}
+
+// NewWriter writes the header (Reader.Header of the file being rewritten,
+// so the columns stay the input's) and returns a writer for the rows.
+func NewWriter(w io.Writer, header []string) (*Writer, error) {
+	fw := &Writer{w: bufio.NewWriter(w)}
+	if err := fw.write(header); err != nil {
+		return nil, fmt.Errorf("header: %w", err)
+	}
+	return fw, nil
+}
+
+// ErrTabInCell is Writer's error for a cell holding a tab or a line break,
+// which a tab-separated line cannot hold (a cell of a comma-separated file
+// can).
+var ErrTabInCell = errors.New("a cell holds a tab or a line break, which a tab-separated file cannot")
+
+// Write writes a row's cells, as read or as Row.Set changed them. A row
+// with a cell holding a tab or a line break is not written: the error is
+// ErrTabInCell, and the writer can go on with the next row.
+func (fw *Writer) Write(r Row) error { return fw.write(r.Cells) }
+
+func (fw *Writer) write(cells []string) error {
+	for _, c := range cells {
+		if strings.ContainsAny(c, "\t\r\n") {
+			return ErrTabInCell
+		}
+	}
+	for i, c := range cells {
+		if i > 0 {
+			fw.w.WriteByte('\t')
+		}
+		fw.w.WriteString(c)
+	}
+	return fw.w.WriteByte('\n')
+}
+
+// Flush writes what is buffered to the underlying writer.
+func (fw *Writer) Flush() error { return fw.w.Flush() }
 
 var orderIDPattern = regexp.MustCompile(`^\d{3}-\d{7}-\d{7}$`)
 

@@ -2,6 +2,7 @@ package flatfile
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"runtime"
 	"strings"
@@ -175,5 +176,187 @@ func FuzzReader(f *testing.F) {
 			last = line
 		}
 		t.Fatalf("no io.EOF after %d calls", len(in)+1)
+	})
+}
+
+// A file a spreadsheet saved as CSV is read as its cells: comma- or
+// semicolon-separated, cells in double quotes holding the separator or
+// doubled quotes, a byte-order mark and CRLF line endings; the reader says
+// which separator it read.
+func TestCSV(t *testing.T) {
+	tests := []struct {
+		name, in string
+		sep      byte
+		want     [][]string // each row's cells
+	}{
+		{"tab", header + row("111-1234567-1234567"), '\t',
+			[][]string{{"111-1234567-1234567", "", "1", "2026-10-02", "UPS", "", "1Z96F4R8D313969574", "Ground"}}},
+		{"comma", "order-id,ship-date,carrier-code,carrier-name,tracking-number\n" +
+			"111-1234567-1234567,2026-10-02,Other,\"Bob, Local \"\"Courier\"\"\",BLC0012345\n" +
+			"111-1234567-1234568,2026-10-02,UPS,,1Z96F4R8D313969574", ',',
+			[][]string{{"111-1234567-1234567", "2026-10-02", "Other", `Bob, Local "Courier"`, "BLC0012345"},
+				{"111-1234567-1234568", "2026-10-02", "UPS", "", "1Z96F4R8D313969574"}}},
+		{"semicolon, BOM, CRLF, quoted header", "\ufeff\"order-id\";\"ship-date\";\"tracking-number\"\r\n" +
+			"\"111-1234567-1234567\";2026-10-02;\"1Z96 F4R8; D313969574\"\r\n", ';',
+			[][]string{{"111-1234567-1234567", "2026-10-02", "1Z96 F4R8; D313969574"}}},
+		{"quoted empty cells and spaces before a quote", "order-id,ship-date,tracking-number\n\"\", \"2026-10-02\",\"\"\n", ',',
+			[][]string{{"", "2026-10-02", ""}}},
+		{"a tab header with commas in a name is tab-separated", "order-id\tship-date\ttracking-number\tnote, free\n1\t2\t3\ta,b\n", '\t',
+			[][]string{{"1", "2", "3", "a,b"}}},
+	}
+	for _, tt := range tests {
+		fr, err := NewReader(strings.NewReader(tt.in))
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if fr.Separator() != tt.sep {
+			t.Errorf("%s: separator %q, want %q", tt.name, fr.Separator(), tt.sep)
+		}
+		var got [][]string
+		for {
+			r, err := fr.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", tt.name, err)
+			}
+			got = append(got, r.Cells)
+		}
+		if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", tt.want) {
+			t.Errorf("%s: cells\n got %q\nwant %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// A quote not closed on its line is one rejected line, named; the lines
+// after it are read. A header without the required columns, read as CSV,
+// says how it was read.
+func TestCSVErrors(t *testing.T) {
+	in := "order-id,ship-date,tracking-number\n" +
+		"111-1234567-1234567,2026-10-02,\"1Z96F4R8D313969574\n" +
+		"111-1234567-1234568,2026-10-02,1Z96F4R8D313969574\n"
+	ids, lines, errLines := readAll(t, strings.NewReader(in))
+	if len(ids) != 1 || ids[0] != "111-1234567-1234568" || lines[0] != 3 || len(errLines) != 1 || errLines[0] != 2 {
+		t.Errorf("got rows %q on lines %v, errors on lines %v; want 111-1234567-1234568 on line 3, an error on line 2", ids, lines, errLines)
+	}
+	_, err := NewReader(strings.NewReader("Order ID,Ship Date,Tracking\n"))
+	if err == nil || !strings.Contains(err.Error(), `header read as comma-separated has no "order-id" column`) {
+		t.Errorf("CSV header without the columns: %v", err)
+	}
+	_, err = NewReader(strings.NewReader("\"order-id,ship-date,tracking-number\n"))
+	if err == nil || !strings.Contains(err.Error(), "not closed") {
+		t.Errorf("header with an open quote: %v", err)
+	}
+}
+
+// Writer writes tab-separated lines, the header first; Row.Set changes a
+// cell by its column's name; a cell holding a tab is refused and the
+// writer goes on.
+func TestWriter(t *testing.T) {
+	fr, err := NewReader(strings.NewReader("order-id,ship-date,carrier-code,tracking-number\n" +
+		"111-1234567-1234567,2026-10-02,USPS,1Z96F4R8D313969574\n" +
+		"111-1234567-1234568,2026-10-02,UPS,\"1Z96\t\"\n" +
+		"111-1234567-1234569,2026-10-02\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	w, err := NewWriter(&out, fr.Header())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; ; i++ {
+		r, err := fr.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch i {
+		case 0:
+			var ok bool
+			if r, ok = r.Set("carrier-code", "UPS"); !ok || r.CarrierCode != "UPS" {
+				t.Errorf("Set carrier-code: %v %q", ok, r.CarrierCode)
+			}
+			if _, ok := r.Set("carrier-name", "x"); ok {
+				t.Errorf("Set carrier-name: ok in a file without the column")
+			}
+		case 2:
+			// A short row gets the cells up to the column set.
+			r, _ = r.Set("tracking-number", "1Z999AA10123456784")
+		}
+		if err := w.Write(r); (err != nil) != (i == 1) || (err != nil && !errors.Is(err, ErrTabInCell)) {
+			t.Errorf("row %d: Write = %v", i, err)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	want := "order-id\tship-date\tcarrier-code\ttracking-number\n" +
+		"111-1234567-1234567\t2026-10-02\tUPS\t1Z96F4R8D313969574\n" +
+		"111-1234567-1234569\t2026-10-02\t\t1Z999AA10123456784\n"
+	if out.String() != want {
+		t.Errorf("wrote\n%q\nwant\n%q", out.String(), want)
+	}
+}
+
+// FuzzCSVRoundTrip: whatever a comma-separated file holds, the rows the
+// reader takes from it, written by Writer, read back as the same cells.
+func FuzzCSVRoundTrip(f *testing.F) {
+	f.Add("111-1234567-1234567,2026-10-02,\"a,\"\"b\"\"\",1Z96F4R8D313969574\n,,,\n\"x\"y,z")
+	f.Add("\"\",\" \",\"\"\"\"\n")
+	f.Fuzz(func(t *testing.T, body string) {
+		fr, err := NewReader(strings.NewReader("order-id,ship-date,carrier-name,tracking-number\n" + body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rows [][]string
+		var out strings.Builder
+		w, _ := NewWriter(&out, fr.Header())
+		for range len(body) + 1 {
+			r, err := fr.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				continue
+			}
+			if w.Write(r) == nil {
+				rows = append(rows, r.Cells)
+			}
+		}
+		w.Flush()
+		back, err := NewReader(strings.NewReader(out.String()))
+		if err != nil {
+			t.Fatalf("reading back %q: %v", out.String(), err)
+		}
+		if back.Separator() != '\t' {
+			t.Fatalf("written file read as %q-separated", back.Separator())
+		}
+		var got [][]string
+		for {
+			r, err := back.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatalf("reading back %q: %v", out.String(), err)
+			}
+			got = append(got, r.Cells)
+		}
+		// Blank lines are skipped: a row of empty cells, or of spaces, is
+		// not read back.
+		var want [][]string
+		for _, r := range rows {
+			if strings.TrimSpace(strings.Join(r, "\t")) != "" {
+				want = append(want, r)
+			}
+		}
+		if fmt.Sprintf("%q", got) != fmt.Sprintf("%q", want) {
+			t.Fatalf("read back\n%q\nwant\n%q", got, want)
+		}
 	})
 }
