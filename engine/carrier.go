@@ -40,8 +40,12 @@ type Acceptance struct {
 	// Likely is the carrier the seller most probably meant, when the entry
 	// has a defect and it differs from Carrier.
 	Likely string
-	// Detected is the carrier the number itself belongs to, "" when no
-	// format matches.
+	// Detected is the carrier the number itself belongs to, whatever the
+	// carrier entered and whatever the defect: the format that decided the
+	// number's verdict (the entered carrier's, or the one it really
+	// matches), else the format whose shape it has with a check digit that
+	// does not compute (the typo the message names), else the best format
+	// it fits; "" when the number fits no carrier's format at all.
 	Detected string
 	// Number is the normalised tracking number, "" when it could not be
 	// normalised (blank, special characters).
@@ -50,7 +54,10 @@ type Acceptance struct {
 	// where it has one, were checked against the carrier.
 	Verified bool
 
-	sure bool // Detected rests on a check digit or a fixed prefix
+	// sure is the carrier the number belongs to when that rests on a check
+	// digit or a fixed prefix: the only evidence strong enough to name a
+	// Likely carrier.
+	sure string
 }
 
 // Reason returns the first reason, or "" when the entry is accepted.
@@ -140,8 +147,8 @@ func AcceptCarrier(p *vtr.Policy, origin string, s *vtr.Shipment) Acceptance {
 			// unreadable for every carrier counts, and the number says
 			// which carrier was meant.
 			a.bareNumber(s.TrackingNumber, &res)
-			if len(a.Reasons) > 0 && a.Likely == "" && a.sure {
-				a.Likely = a.Detected
+			if len(a.Reasons) > 0 && a.Likely == "" && a.sure != "" {
+				a.Likely = a.sure
 			}
 		}
 	} else {
@@ -150,8 +157,8 @@ func AcceptCarrier(p *vtr.Policy, origin string, s *vtr.Shipment) Acceptance {
 			a.defect(vtr.CarrierUnsupported, FieldCarrier, "%s is not a carrier %s supports for packages %s.", c.Code, p.Name, shippedFrom(origin))
 		}
 		a.number(c, s.TrackingNumber, &res)
-		if a.Likely == "" && a.sure && a.Detected != c.Code && len(a.Reasons) > 0 && (!hasList || slices.Contains(list, a.Detected)) {
-			a.Likely = a.Detected
+		if a.Likely == "" && a.sure != "" && a.sure != c.Code && len(a.Reasons) > 0 && (!hasList || slices.Contains(list, a.sure)) {
+			a.Likely = a.sure
 		}
 	}
 	if len(a.Reasons) == 0 {
@@ -194,8 +201,8 @@ func (a *Acceptance) other(p *vtr.Policy, origin string, list []string, hasList 
 	}
 	a.bareNumber(number, res)
 	if len(a.Reasons) > 0 {
-		if a.Likely == "" && a.sure && listedCode(list, hasList, a.Detected, origin) {
-			a.Likely = a.Detected
+		if a.Likely == "" && a.sure != "" && listedCode(list, hasList, a.sure, origin) {
+			a.Likely = a.sure
 		}
 		return
 	}
@@ -219,9 +226,7 @@ func (a *Acceptance) other(p *vtr.Policy, origin string, list []string, hasList 
 func (a *Acceptance) bareNumber(number string, res *tracking.Result) {
 	res.Detect(number)
 	a.Number = res.Normalized()
-	if cs := res.Candidates(); len(cs) > 0 && cs[0].Carrier != nil {
-		a.Detected, a.sure = cs[0].Carrier.Code, cs[0].Checked || cs[0].Format.Specific()
-	}
+	a.detected(res)
 	if res.Reason == vtr.TrackingMissing || res.Reason == vtr.TrackingMalformed && a.Number == "" {
 		a.defect(res.Reason, FieldTrackingNumber, "%s", res.Message())
 	}
@@ -231,16 +236,38 @@ func (a *Acceptance) bareNumber(number string, res *tracking.Result) {
 func (a *Acceptance) number(c *tracking.Carrier, number string, res *tracking.Result) {
 	res.Check(number, c)
 	a.Number, a.Verified = res.Normalized(), res.Verified
-	if m := res.Match(); m != nil && m.Carrier != nil {
-		a.Detected, a.sure = m.Carrier.Code, m.Checked || m.Format.Specific()
-	} else if cs := res.Candidates(); len(cs) > 0 && cs[0].Carrier != nil {
-		a.Detected, a.sure = cs[0].Carrier.Code, cs[0].Checked || cs[0].Format.Specific()
-	}
+	a.detected(res)
 	switch {
 	case !res.Valid:
 		a.defect(res.Reason, FieldTrackingNumber, "%s", res.Message())
 	case !res.Verified && len(a.Reasons) == 0:
 		a.Message = res.Message()
+	}
+}
+
+// detected records the carrier the number belongs to (see
+// Acceptance.Detected) and, apart, the one it surely belongs to. A near
+// miss is never sure: it fills the report's Detected Carrier column (the
+// message names it) without becoming a Likely carrier.
+func (a *Acceptance) detected(res *tracking.Result) {
+	decided := res.Match()
+	best := decided
+	if cs := res.Candidates(); best == nil && len(cs) > 0 {
+		best = &cs[0]
+	}
+	if best == nil || best.Carrier == nil {
+		best, decided = nil, nil
+	}
+	if best != nil && (best.Checked || best.Format.Specific()) {
+		a.sure = best.Carrier.Code
+	}
+	switch near, _, ok := res.NearMiss(); {
+	case decided != nil:
+		a.Detected = decided.Carrier.Code
+	case ok && near != nil:
+		a.Detected = near.Code
+	case best != nil:
+		a.Detected = best.Carrier.Code
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vtr-project/vtr"
 )
@@ -143,4 +144,48 @@ func FuzzAcceptCarrier(f *testing.F) {
 			seen[r] = true
 		}
 	})
+}
+
+// The verdict names the carrier a number belongs to whatever the defect,
+// so the report's Detected Carrier column is filled whenever the number
+// says anything about its carrier (issue 11): on a mismatch, on a defect
+// that is not the carrier's, and on a mistyped check digit, where it is
+// the carrier the explanation names. Only a sure detection (a check digit
+// that computes, a fixed prefix) becomes the Likely carrier.
+func TestDetected(t *testing.T) {
+	tests := []struct {
+		name, code, carrier, number string
+		scans                       bool
+		detected, likely            string
+		reason                      vtr.Reason // the first reason
+	}{
+		{"valid and scanned", "UPS", "", "1Z96F4R8D313969574", true, "UPS", "", ""},
+		{"no scan: not a carrier defect", "UPS", "", "1Z96F4R8D313969574", false, "UPS", "", vtr.NoPhysicalScan},
+		{"USPS number, no scan", "USPS", "", "9434611206217011894085", false, "USPS", "", vtr.NoPhysicalScan},
+		{"FedEx SmartPost on USPS IMpb: the partner declared", "FedEx SmartPost", "", "9434611206217011894085", true, "FedEx SmartPost", "", ""},
+		{"mismatch", "USPS", "", "1Z96F4R8D313969574", true, "UPS", "UPS", vtr.CarrierMismatch},
+		{"UPS 1Z with a mistyped check digit", "UPS", "", "1Z96F4R8D313969575", true, "UPS", "", vtr.TrackingMalformed},
+		{"a 1Z typo entered as USPS", "USPS", "", "1Z96F4R8D313969575", true, "UPS", "", vtr.TrackingMalformed},
+		{"FedEx typo that also fits SF's bare legacy shape: the one the message names", "FedEx", "", "729310102946", true, "FedEx", "", vtr.TrackingMalformed},
+		{"unknown carrier, a 1Z typo", "Fedx", "", "1Z96F4R8D313969575", true, "UPS", "", vtr.CarrierUnknown},
+		{"unknown carrier, a sure number", "Fedx", "", "775817441109", true, "FedEx", "FedEx", vtr.CarrierUnknown},
+		{"Other with a free-text carrier and its own number", "Other", "Bob Local Courier", "BLC0012345", true, "", "", ""},
+		{"blank number", "UPS", "", "", true, "", "", vtr.TrackingMissing},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := base()
+			f.Shipment.Carrier, f.Shipment.CarrierName, f.Shipment.TrackingNumber = tt.code, tt.carrier, tt.number
+			if !tt.scans {
+				f.Scans = vtr.ScanSummary{}
+			}
+			v := Judge(policy(t, "amazon-us"), f, t0.Add(30*24*time.Hour))
+			if v.Detected != tt.detected || len(v.Reasons) > 0 != (tt.reason != "") || len(v.Reasons) > 0 && v.Reasons[0] != tt.reason {
+				t.Errorf("detected %q reasons %v, want %q %q (%s)", v.Detected, v.Reasons, tt.detected, tt.reason, v.Explanation)
+			}
+			if a := AcceptCarrier(policy(t, "amazon-us"), "US", &f.Shipment); a.Detected != v.Detected || a.Likely != tt.likely {
+				t.Errorf("AcceptCarrier: detected %q likely %q, want %q %q", a.Detected, a.Likely, v.Detected, tt.likely)
+			}
+		})
+	}
 }

@@ -91,6 +91,14 @@ func (s *Store) Defects(ctx context.Context, f vtr.ReportFilter, emit func(*vtr.
 		if !(row.NoValidTracking || f.ShippedLate && row.ShippedLate || f.DeliveredLate && row.DeliveredLate) {
 			return nil
 		}
+		if row.Detected == "" {
+			// A verdict stored before the engine named the carrier of a
+			// mistyped number (issue 11) has none until the package is
+			// judged again: ask the engine's own carrier rule, which
+			// judging calls. A number that fits no carrier asks again at
+			// each read, at the cost of one detection.
+			row.Detected = engine.AcceptCarrier(p, row.OriginCountry, &src.Shipment).Detected
+		}
 		row.Scans = src.Scans
 		n++
 		if err := emit(row); err != nil {

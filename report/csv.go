@@ -1,19 +1,25 @@
 // Package report encodes the defect report's typed rows in the
-// marketplaces' layout, for the CLI and (next) the HTTP API.
+// marketplaces' layout: `vtr report`, the API's defects.csv and the
+// dashboard's download all write it, byte for byte the same.
 package report
 
 import (
 	"encoding/csv"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/vtr-project/vtr"
 )
 
 // Header is the defect report's columns: Amazon's Valid Tracking Rate
-// report layout (marketplace-rules.md §8), then vtr's own.
+// report layout (marketplace-rules.md §8), then vtr's own, then the
+// currency of Package Value. Package Value is a plain number, as in
+// Amazon's download, so a spreadsheet sums it; the currency comes last so
+// the marketplace's columns keep their places.
 var Header = []string{"Order ID", "Carrier Name", "Tracking ID", "Origin Country", "Promised Delivery Date", "Ship Method",
-	"No Valid Tracking", "Shipped Late", "Delivered Late", "Package Value", "Product Category", "Reasons", "Detected Carrier", "Explanation"}
+	"No Valid Tracking", "Shipped Late", "Delivered Late", "Package Value", "Product Category", "Reasons", "Detected Carrier", "Explanation",
+	"Currency"}
 
 // Record is a row's CSV cells, in Header's order.
 func Record(r *vtr.DefectRow) []string {
@@ -26,8 +32,34 @@ func Record(r *vtr.DefectRow) []string {
 		promised = r.PromisedBy.UTC().Format("2006-01-02")
 	}
 	return []string{r.OrderID, r.CarrierName, r.TrackingID, r.OriginCountry, promised, r.ShipMethod,
-		x(r.NoValidTracking), x(r.ShippedLate), x(r.DeliveredLate), r.Value.String(), r.Category,
-		strings.Join(reasons, " "), r.Detected, r.Explanation}
+		x(r.NoValidTracking), x(r.ShippedLate), x(r.DeliveredLate), Amount(r.Value), r.Category,
+		strings.Join(reasons, " "), r.Detected, r.Explanation, r.Value.Currency}
+}
+
+// Amount is the Package Value cell: the amount in the currency's major
+// unit with as many decimals as its minor unit has (ISO 4217: "24.99"
+// USD, "1500" JPY, "1.250" KWD), computed from the minor units, never
+// through a float; "" when the value is unknown (no amount, no currency).
+func Amount(m vtr.Money) string {
+	if m == (vtr.Money{}) {
+		return ""
+	}
+	d := vtr.CurrencyDigits(m.Currency)
+	u := uint64(m.Minor)
+	if m.Minor < 0 {
+		u = -u // two's complement: right for math.MinInt64 too
+	}
+	s := strconv.FormatUint(u, 10)
+	if d > 0 {
+		if len(s) <= d {
+			s = strings.Repeat("0", d+1-len(s)) + s
+		}
+		s = s[:len(s)-d] + "." + s[len(s)-d:]
+	}
+	if m.Minor < 0 {
+		s = "-" + s
+	}
+	return s
 }
 
 func x(b bool) string {

@@ -120,6 +120,23 @@ func (r *Result) Match() *Candidate {
 	return &r.cands[r.match]
 }
 
+// NearMiss returns the carrier and format whose shape the number has but
+// whose check digit does not compute: the claimed carrier's when there is
+// one, else the first found, which is the one Message names ("has the form
+// of a UPS 1Z number but its check digit is …"). ok is false when there is
+// none. The carrier is nil for an S10 number of a country with no postal
+// operator in the registry.
+func (r *Result) NearMiss() (c *Carrier, f *Format, ok bool) {
+	if r.nn == 0 {
+		return nil, nil, false
+	}
+	nm := r.near[0]
+	if r.claimN >= 0 {
+		nm = r.near[r.claimN]
+	}
+	return nm.carrier, nm.f, true
+}
+
 // Carrier returns the code the verdict is about: the claimed carrier, or
 // the best detected one, or "".
 func (r *Result) Carrier() string {

@@ -298,3 +298,33 @@ func TestZeroAllocations(t *testing.T) {
 		t.Errorf("Lookup: %v allocations, want 0", n)
 	}
 }
+
+// NearMiss is the format the malformed message names: the claimed
+// carrier's when its shape fits, else the first that fits.
+func TestNearMiss(t *testing.T) {
+	tests := []struct {
+		number, claimed string
+		carrier         string // "" when there is no near miss
+	}{
+		{"1Z96F4R8D313969575", "UPS", "UPS"},
+		{"1Z96F4R8D313969575", "USPS", "UPS"},
+		{"1Z96F4R8D313969575", "", "UPS"},
+		{"729310102946", "FedEx", "FedEx"},
+		{"1Z96F4R8D313969574", "UPS", ""},
+		{"ABC", "UPS", ""},
+	}
+	for _, tt := range tests {
+		r := check(t, tt.number, tt.claimed)
+		c, f, ok := r.NearMiss()
+		got := ""
+		if ok {
+			got = c.Code
+			if f == nil || !strings.Contains(r.Message(), "has the form of a "+c.Code+" "+f.Service) {
+				t.Errorf("%s as %q: near miss %s %v not the one the message names: %s", tt.number, tt.claimed, got, f, r.Message())
+			}
+		}
+		if got != tt.carrier {
+			t.Errorf("%s as %q: near miss %q, want %q", tt.number, tt.claimed, got, tt.carrier)
+		}
+	}
+}

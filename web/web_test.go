@@ -401,7 +401,7 @@ func TestSPAPIConfirm(t *testing.T) {
 		}
 		// The edit took: the second package now names UPS correctly.
 		_, _, csv := e.do("GET", "/v1/sellers/S1/defects.csv?as_of=2026-10-20", e.s1, "")
-		if !strings.Contains(csv, "111-0000001-0000002,UPS,1Z999AA10123456793,US,2026-10-07,Ground,X,,,30.00 USD,Electronics,NO_PHYSICAL_SCAN") {
+		if !strings.Contains(csv, "111-0000001-0000002,UPS,1Z999AA10123456793,US,2026-10-07,Ground,X,,,30.00,Electronics,NO_PHYSICAL_SCAN") {
 			t.Errorf("the confirmation did not replace the package's number (now without a scan):\n%s", csv)
 		}
 		// x-amz-access-token works as Amazon's clients send it.

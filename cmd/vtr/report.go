@@ -12,7 +12,8 @@ import (
 const reportHelp = `Usage: vtr report --seller ID [--policy P] [--as-of TIME] [--carrier C] [--category C] [--shipped-late] [--delivered-late] [--db FILE]
 
 The defect report as CSV on standard output, streamed, in the marketplace's
-column layout followed by vtr's Reasons, Detected Carrier and Explanation.
+column layout followed by vtr's Reasons, Detected Carrier and Explanation,
+then the Currency of Package Value (a plain number, empty when unknown).
 Rows with no valid tracking are always listed; --shipped-late and
 --delivered-late add the rows flagged late.
 `

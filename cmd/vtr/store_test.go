@@ -93,6 +93,10 @@ func TestImportRateReportVerify(t *testing.T) {
 	if rows[1][0] != "111-0000001-0000002" || rows[1][11] != "CARRIER_MISMATCH NO_PHYSICAL_SCAN" || rows[1][12] != "UPS" {
 		t.Errorf("report row %q", rows[1])
 	}
+	// Package Value is a plain number; its currency is the last column.
+	if rows[0][9] != "Package Value" || rows[0][len(rows[0])-1] != "Currency" || rows[1][9] != "30.00" || rows[1][len(rows[1])-1] != "USD" {
+		t.Errorf("report value %q %q, header %q: want 30.00 and USD last", rows[1][9], rows[1][len(rows[1])-1], rows[0])
+	}
 
 	_, stderr, code = runVTR(t, "", "verify", "--db", db)
 	if code != 0 || !strings.Contains(stderr, "verified") {
