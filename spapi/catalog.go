@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/vtr-project/vtr"
@@ -62,6 +63,16 @@ func key(s string) string {
 
 // Len is the number of keys mapped.
 func (c *Categories) Len() int { return len(c.m) }
+
+// Mappings returns the mapping by key, as stored (vtr.CategoryStore).
+func (c *Categories) Mappings() []vtr.CategoryMapping {
+	out := make([]vtr.CategoryMapping, 0, len(c.m))
+	for k, v := range c.m {
+		out = append(out, vtr.CategoryMapping{Key: k, Category: v})
+	}
+	slices.SortFunc(out, func(a, b vtr.CategoryMapping) int { return strings.Compare(a.Key, b.Key) })
+	return out
+}
 
 // ReadCategoryCSV reads a mapping file into c: a header row
 // "sku_or_asin,category" (names in any case; a leading UTF-8 byte-order

@@ -38,8 +38,9 @@ type OrdersOptions struct {
 	Policy    string
 	PolicyFor func(marketplaceID string) (string, bool)
 	// Categories gives an order its category from its items' SKUs or
-	// ASINs (searchOrders carries items; getOrders does not). nil, or no
-	// item known, makes it Uncategorized.
+	// ASINs (searchOrders carries items; getOrders does not: its orders
+	// take theirs from getOrderItems responses in the same file). nil,
+	// or no item known, makes it Uncategorized.
 	Categories CategoryLookup
 	// Now stamps UploadedAt on a package that has no createdTime; nil
 	// leaves it zero (the importer's time of receipt).
@@ -58,6 +59,14 @@ type OrdersStats struct {
 	AmazonFulfilled int `json:"amazon_fulfilled_skipped"`
 	// Uncategorized are the orders no category was found for.
 	Uncategorized int `json:"uncategorized"`
+	// OrderItems are the getOrderItems responses read; Recategorized the
+	// orders sent again with the category their items gave, after being
+	// sent Uncategorized; ItemsWithoutOrder the orders whose items were
+	// read and mapped but that are not in the file (their category was
+	// not applied).
+	OrderItems        int `json:"order_items,omitempty"`
+	Recategorized     int `json:"recategorized,omitempty"`
+	ItemsWithoutOrder int `json:"items_without_order,omitempty"`
 	// NextToken is the last page's paging token ("" on the last page):
 	// non-empty means the file stops before the seller's last order.
 	NextToken string `json:"next_token,omitempty"`
@@ -74,6 +83,9 @@ type OrdersStats struct {
 //     {"order": {...}}, with includedData=PACKAGES for the packages
 //     (developer-docs.amazon.com/sp-api/docs/orders-api-migration-guide;
 //     model models/orders-api-model/orders_2026-01-01.json);
+//   - Orders v0 getOrderItems responses, {"payload": {"AmazonOrderId":
+//     ..., "OrderItems": [{"SellerSKU": ..., "ASIN": ...}]}}, which give
+//     a getOrders order, whose page carries no items, its category;
 //   - an SP-API error response, {"errors": [...]}, is a rejected page.
 //
 // Pages may follow one another pretty-printed or one a line (the
@@ -95,11 +107,28 @@ type OrdersStats struct {
 // CANCELLED adds a cancellation at LastUpdateDate / lastUpdatedTime, by
 // the seller only when an item's cancellationExecution.cancelledBy says
 // MERCHANT (v0 never says, so never).
+//
+// Categories of v0 orders: getOrderItems responses may come before or
+// after their order's page, in any order. The first item whose SellerSKU
+// or ASIN the mapping knows gives the category (as for searchOrders
+// items). Items read before their order give it its category at once;
+// an order read before its items is sent Uncategorized, then sent again,
+// as an "order" record on the items' line, with the category its items
+// give (the store keeps the first known category of an order: a copy
+// fills in an Uncategorized one and changes nothing else). To do so the
+// reader keeps, while Categories is set, each order ID it has read and
+// each order sent Uncategorized until its items come (a few hundred
+// bytes an order): its memory grows with the orders of the file, not
+// with their size.
 type OrdersReader struct {
 	fr      *adapter.Framer
 	opt     OrdersOptions
 	pending []item
 	stats   OrdersStats
+
+	known   map[string]string     // category of each order read ("" when skipped), while Categories is set
+	waiting map[string]*vtr.Order // orders sent Uncategorized, until their items come
+	early   map[string]string     // categories from items read before their order
 }
 
 // NewOrdersReader returns a reader of the order pages in r.
@@ -107,11 +136,19 @@ func NewOrdersReader(r io.Reader, opt OrdersOptions) *OrdersReader {
 	if opt.PolicyFor == nil {
 		opt.PolicyFor = MarketplacePolicy
 	}
-	return &OrdersReader{fr: adapter.NewFramer(r), opt: opt}
+	o := &OrdersReader{fr: adapter.NewFramer(r), opt: opt}
+	if opt.Categories != nil {
+		o.known, o.waiting, o.early = map[string]string{}, map[string]*vtr.Order{}, map[string]string{}
+	}
+	return o
 }
 
 // Stats returns the counts so far; complete once Next returned io.EOF.
-func (o *OrdersReader) Stats() OrdersStats { return o.stats }
+func (o *OrdersReader) Stats() OrdersStats {
+	st := o.stats
+	st.ItemsWithoutOrder = len(o.early)
+	return st
+}
 
 // Next returns the next record. A *vtr.LineError is an order or page
 // that cannot be read: skip it and call Next again. io.EOF ends the
@@ -142,6 +179,10 @@ func (o *OrdersReader) page(body []byte, line int) {
 		o.pending = append(o.pending, item{err: err})
 		return
 	}
+	if pg.kind == kindItems {
+		o.orderItems(pg, line)
+		return
+	}
 	o.stats.Pages++
 	o.stats.NextToken = pg.next
 	for _, el := range pg.orders {
@@ -163,8 +204,9 @@ func (o *OrdersReader) page(body []byte, line int) {
 }
 
 const (
-	kindV0   = "v0"
-	kind2026 = "2026-01-01"
+	kindV0    = "v0"
+	kind2026  = "2026-01-01"
+	kindItems = "v0 getOrderItems"
 )
 
 // element is one JSON value of a page with the line it starts on.
@@ -175,8 +217,9 @@ type element struct {
 
 type page struct {
 	kind   string
-	orders []element
+	orders []element // or, for kindItems, the order items
 	next   string
+	order  string // kindItems: payload.AmazonOrderId
 }
 
 // scanPage finds the orders of a page and the line each starts on,
@@ -259,13 +302,19 @@ func scanV0Payload(dec *json.Decoder, body []byte, line int, pg *page) error {
 	} else if t != json.Delim('{') {
 		return errors.New("expected a JSON object")
 	}
-	single := false
+	single, items := false, false
+	var itemsOf json.RawMessage
 	for dec.More() {
 		key, err := objectKey(dec)
 		if err != nil {
 			return err
 		}
 		switch key {
+		case "OrderItems":
+			items = true
+			if pg.orders, err = arrayElements(dec, body, line); err != nil {
+				return fmt.Errorf("OrderItems: %v", err)
+			}
 		case "Orders":
 			if pg.orders, err = arrayElements(dec, body, line); err != nil {
 				return fmt.Errorf("Orders: %v", err)
@@ -276,7 +325,9 @@ func scanV0Payload(dec *json.Decoder, body []byte, line int, pg *page) error {
 			}
 		case "AmazonOrderId":
 			single = true
-			fallthrough
+			if err := dec.Decode(&itemsOf); err != nil {
+				return err
+			}
 		default:
 			if err := skipValue(dec); err != nil {
 				return err
@@ -287,6 +338,17 @@ func scanV0Payload(dec *json.Decoder, body []byte, line int, pg *page) error {
 		return err
 	}
 	end := int(dec.InputOffset())
+	if items {
+		// getOrderItems: its AmazonOrderId names the order the items are
+		// of (orderItemsV0 is its own kind of payload, not an order).
+		pg.kind = kindItems
+		if len(itemsOf) > 0 && string(itemsOf) != "null" {
+			if err := json.Unmarshal(itemsOf, &pg.order); err != nil {
+				return fmt.Errorf("AmazonOrderId: expected string, got JSON %s", rawKind(itemsOf))
+			}
+		}
+		return nil
+	}
 	if single {
 		pg.orders = []element{{raw: body[start:end], line: line + bytes.Count(body[:start], []byte("\n"))}}
 	}
@@ -433,6 +495,7 @@ func (o *OrdersReader) orderV0(el element) ([]vtr.Record, error) {
 	switch ch := strings.TrimSpace(in.FulfillmentChannel); {
 	case strings.EqualFold(ch, "AFN"):
 		o.stats.AmazonFulfilled++
+		o.skipped(id)
 		return nil, nil
 	case ch == "" || strings.EqualFold(ch, "MFN") || strings.EqualFold(ch, "SellerFulfilled"):
 	default:
@@ -470,6 +533,7 @@ func (o *OrdersReader) orderV0(el element) ([]vtr.Record, error) {
 		recs = append(recs, vtr.Record{Line: el.line, Type: "cancellation",
 			Cancellation: &vtr.Cancellation{SellerID: o.opt.SellerID, OrderID: id, CancelledAt: at}})
 	}
+	o.settle(recs[0].Order)
 	o.count(recs)
 	return recs, nil
 }
@@ -556,6 +620,7 @@ func (o *OrdersReader) order2026(el element) ([]vtr.Record, error) {
 	switch by {
 	case "AMAZON":
 		o.stats.AmazonFulfilled++
+		o.skipped(id)
 		return nil, nil
 	case "", "MERCHANT":
 	default:
@@ -636,8 +701,91 @@ func (o *OrdersReader) order2026(el element) ([]vtr.Record, error) {
 		}
 		recs = append(recs, vtr.Record{Line: el.line, Type: "shipment", Shipment: &s})
 	}
+	o.settle(recs[0].Order)
 	o.count(recs)
 	return recs, nil
+}
+
+// settle gives an Uncategorized order the category its items gave when
+// they came first, or else keeps it until they come (OrdersReader).
+func (o *OrdersReader) settle(ord *vtr.Order) {
+	if o.known == nil {
+		return
+	}
+	if ord.Category == Uncategorized {
+		if c, ok := o.early[ord.ID]; ok {
+			ord.Category = c
+			delete(o.early, ord.ID)
+		} else if c := o.known[ord.ID]; c != "" && c != Uncategorized {
+			ord.Category = c // read again (pages overlap): it keeps its category
+		}
+	}
+	o.known[ord.ID] = ord.Category
+	if ord.Category != Uncategorized {
+		delete(o.waiting, ord.ID)
+		return
+	}
+	w := *ord
+	o.waiting[ord.ID] = &w
+}
+
+// skipped notes an order that is not imported (Amazon-fulfilled), so
+// that its items are not taken for those of an order missing from the
+// file.
+func (o *OrdersReader) skipped(id string) {
+	if o.known != nil {
+		o.known[id] = ""
+		delete(o.early, id)
+	}
+}
+
+// orderItems reads a getOrderItems response: the category its items give
+// goes to its order, sent again when it was sent Uncategorized already.
+func (o *OrdersReader) orderItems(pg page, line int) {
+	o.stats.OrderItems++
+	id := strings.TrimSpace(pg.order)
+	if id == "" {
+		o.pending = append(o.pending, item{err: &vtr.LineError{Line: line, Field: "payload.AmazonOrderId", Msg: "required: the order these items are of"}})
+		return
+	}
+	var keys []string
+	for _, el := range pg.orders {
+		var in struct {
+			ASIN      string `json:"ASIN"`
+			SellerSKU string `json:"SellerSKU"`
+		}
+		if len(el.raw) == 0 || el.raw[0] != '{' {
+			o.pending = append(o.pending, item{err: &vtr.LineError{Line: el.line, Msg: "an order item must be a JSON object"}})
+			continue
+		}
+		if err := decodeOrder(el, &in); err != nil {
+			o.pending = append(o.pending, item{err: err})
+			continue
+		}
+		keys = append(keys, in.SellerSKU, in.ASIN)
+	}
+	if o.known == nil {
+		return
+	}
+	c := o.category(keys)
+	if c == Uncategorized {
+		return
+	}
+	if w, ok := o.waiting[id]; ok {
+		delete(o.waiting, id)
+		w.Category = c
+		o.known[id] = c
+		o.stats.Uncategorized--
+		o.stats.Recategorized++
+		o.pending = append(o.pending, item{rec: vtr.Record{Line: line, Type: "order", Order: w}})
+		return
+	}
+	if _, ok := o.known[id]; ok {
+		return // its order is read already, with a category or skipped
+	}
+	if _, ok := o.early[id]; !ok {
+		o.early[id] = c
+	}
 }
 
 // count adds an order's records to the stats.

@@ -24,6 +24,7 @@ func testCategories() *spapi.Categories {
 	c.Set("SKU-KIT-2", "Kitchen")
 	c.Set("B000TOY001", "Toys & Games")
 	c.Set("B08C1W5N87", "Amazon Devices")
+	c.Set("NABetaASINB00551Q3CS", "Books") // the getOrderItems sandbox's SKU
 	return c
 }
 
@@ -128,6 +129,17 @@ func TestOrdersTable(t *testing.T) {
 			want:  []string{"order 111-0000001-0000001 1", "order 111-0000003-0000003 2", "cancellation 111-0000003-0000003 2", "order 111-0000005-0000005 2", "order 503-0000007-0000007 3"},
 			bad:   []string{"2 PurchaseDate", "2 OrderTotal.Amount", "4 "},
 			stats: spapi.OrdersStats{Pages: 3, Orders: 4, Cancellations: 1, AmazonFulfilled: 1, Uncategorized: 4}},
+		{file: "orders_items_sandbox_200.json",
+			stats: spapi.OrdersStats{OrderItems: 1, ItemsWithoutOrder: 1}},
+		{file: "orders_items_sandbox_200.json", opt: func(o *spapi.OrdersOptions) { o.Categories = nil },
+			stats: spapi.OrdersStats{OrderItems: 1}},
+		// Items before their order (line 1), after it (line 3, the order
+		// sent again), without an order ID, of an order not in the file,
+		// of an order already categorised (line 6: kept).
+		{file: "orders_items_mixed_variant.json",
+			want:  []string{"order 902-1845936-5435065 2", "order 902-8745147-1934268 2", "order 902-8745147-1934268 3"},
+			bad:   []string{"4 payload.AmazonOrderId", "6 ", "7 "},
+			stats: spapi.OrdersStats{Pages: 1, Orders: 2, OrderItems: 5, Recategorized: 1, ItemsWithoutOrder: 1}},
 		{file: "search_sandbox_uk_merchant.json",
 			want:  []string{"order 202-7654321-1098765 3", "shipment 202-7654321-1098765 3"},
 			stats: spapi.OrdersStats{Pages: 1, Orders: 1, Shipments: 1}},
@@ -285,8 +297,11 @@ func FuzzOrdersReader(f *testing.F) {
 	}
 	f.Add([]byte(`{"payload":{"AmazonOrderId":"1","PurchaseDate":"2020-01-01T00:00:00Z"}}`))
 	f.Add([]byte(`{"order":{"orderId":"1","createdTime":"2020-01-01T00:00:00Z","packages":[{"shipTime":"2020-01-02T00:00:00Z"}]}}`))
+	f.Add([]byte(`{"payload":{"AmazonOrderId":"1","OrderItems":[{"SellerSKU":"SKU-KIT-2"}]}}` + "\n" + `{"payload":{"AmazonOrderId":"1","PurchaseDate":"2020-01-01T00:00:00Z"}}`))
+	f.Add([]byte(`{"payload":{"AmazonOrderId":"1","PurchaseDate":"2020-01-01T00:00:00Z"}}` + "\n" + `{"payload":{"AmazonOrderId":"1","OrderItems":[{"ASIN":"B000TOY001"}]}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		r := spapi.NewOrdersReader(bytes.NewReader(body), spapi.OrdersOptions{Policy: "amazon-us"})
+		r := spapi.NewOrdersReader(bytes.NewReader(body), spapi.OrdersOptions{Policy: "amazon-us", Categories: testCategories()})
+		sent := map[string]string{} // an order's category when last sent
 		for i := 0; ; i++ {
 			if i > len(body)+10 {
 				t.Fatalf("no io.EOF after %d calls", i)
@@ -308,6 +323,17 @@ func FuzzOrdersReader(f *testing.F) {
 			}
 			if rec.Order != nil && (rec.Order.ID == "" || rec.Order.PurchasedAt.IsZero() || rec.Order.Policy == "") {
 				t.Fatalf("incomplete order %+v", rec.Order)
+			}
+			// An order sent again is sent with a category, after being
+			// sent Uncategorized.
+			if o := rec.Order; o != nil {
+				if prev, ok := sent[o.ID]; ok && prev != spapi.Uncategorized && o.Category != prev {
+					t.Fatalf("order %s sent as %q, then as %q", o.ID, prev, o.Category)
+				}
+				sent[o.ID] = o.Category
+			}
+			if st := r.Stats(); st.Uncategorized < 0 || st.Recategorized > st.Orders {
+				t.Fatalf("stats %+v", st)
 			}
 		}
 	})

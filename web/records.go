@@ -12,7 +12,9 @@ import (
 
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/internal/formats"
+	"github.com/vtr-project/vtr/internal/sqlutil"
 	"github.com/vtr-project/vtr/native"
+	"github.com/vtr-project/vtr/spapi"
 	"github.com/vtr-project/vtr/tracking"
 )
 
@@ -34,6 +36,9 @@ type importStats struct {
 	DuplicateEvents int `json:"duplicate_events"`
 	UnknownEvents   int `json:"unclassified_events"`
 	Packages        int `json:"packages_judged"`
+	// Categories are the SKU/ASIN → category mappings stored (the
+	// catalog format).
+	Categories int `json:"categories,omitempty"`
 }
 
 // importAnswer answers POST /v1/records and the webhooks.
@@ -151,7 +156,7 @@ func (s *Server) postRecords(w http.ResponseWriter, r *http.Request, c *caller) 
 	if _, ok := formats.Webhooks[format]; ok && c.key.Role != vtr.RoleOperator {
 		return vtr.FieldErrorf(vtr.EFORBIDDEN, "format", "carrier events come from the carrier webhooks or an operator key, not a seller key")
 	}
-	q, err := query(r, "format", "seller_id", "policy")
+	q, err := query(r, "format", "seller_id", "policy", "order_id")
 	if err != nil {
 		return err
 	}
@@ -164,7 +169,18 @@ func (s *Server) postRecords(w http.ResponseWriter, r *http.Request, c *caller) 
 		}
 		seller = c.key.SellerID
 	}
-	next, err := formats.RecordsWith(bufio.NewReader(bytes.NewReader(c.body)), format, formats.Options{SellerID: seller, Policy: q["policy"], Now: s.now})
+	opt := formats.Options{SellerID: seller, Policy: q["policy"], OrderID: q["order_id"], Now: s.now}
+	switch format {
+	case formats.Catalog:
+		return s.postCatalog(w, r, c, seller)
+	case formats.SPAPIOrders, formats.WalmartOrders:
+		if seller != "" {
+			if opt.Categories, err = formats.WithStored(r.Context(), s.categories(), seller, nil); err != nil {
+				return err
+			}
+		}
+	}
+	next, err := formats.RecordsWith(bufio.NewReader(bytes.NewReader(c.body)), format, opt)
 	if err != nil {
 		var ve *vtr.Error
 		if errors.As(err, &ve) && ve.Field == "" && ve.Code == vtr.EINVALID {
@@ -179,6 +195,56 @@ func (s *Server) postRecords(w http.ResponseWriter, r *http.Request, c *caller) 
 	if err != nil {
 		return err
 	}
+	writeJSON(w, http.StatusOK, ans)
+	return nil
+}
+
+// categories is where the sellers' category mappings are kept.
+func (s *Server) categories() vtr.CategoryStore {
+	if s.cfg.Categories != nil {
+		return s.cfg.Categories
+	}
+	// The categories table sits beside the keys (Config.Categories).
+	if k, ok := s.cfg.Keys.(*sqlutil.Keys); ok {
+		return &sqlutil.Categories{DB: k.DB, Rebind: k.Rebind}
+	}
+	return nil
+}
+
+// postCatalog stores a seller's SKU/ASIN → category mapping (a CSV
+// "sku_or_asin,category" or Catalog Items API JSON) for the seller's
+// later order imports, which take an order's category from it. Bad lines
+// are listed and the rest is stored, in one transaction. Orders already
+// imported keep their category: it is the product group at order time.
+func (s *Server) postCatalog(w http.ResponseWriter, r *http.Request, c *caller, seller string) error {
+	if seller == "" {
+		return vtr.FieldErrorf(vtr.EINVALID, "seller_id", "the catalog format names no seller: say whose mapping it is with ?seller_id=")
+	}
+	cs := s.categories()
+	if cs == nil {
+		return vtr.Errorf(vtr.EINTERNAL, "the server keeps no category mappings")
+	}
+	if _, err := s.cfg.Store.Seller(r.Context(), seller); err != nil {
+		return err
+	}
+	m := spapi.NewCategories()
+	bad, err := formats.ReadCatalog(bytes.NewReader(c.body), m)
+	if err != nil {
+		var le *vtr.LineError
+		if errors.As(err, &le) {
+			return vtr.FieldErrorf(vtr.EINVALID, "body", "%s", le.Error())
+		}
+		return vtr.FieldErrorf(vtr.EINVALID, "body", "%s", vtr.ErrorMessage(err))
+	}
+	n, err := cs.PutCategories(r.Context(), seller, m.Mappings(), s.now())
+	if err != nil {
+		return err
+	}
+	ans := &importAnswer{Accepted: n, Rejected: []rejection{}, Stats: importStats{Categories: n}}
+	for _, le := range bad {
+		ans.Rejected = append(ans.Rejected, rejection{Line: le.Line, Field: le.Field, Code: vtr.EINVALID, Message: le.Msg})
+	}
+	s.metrics.rejected.With("api").Add(float64(len(bad)))
 	writeJSON(w, http.StatusOK, ans)
 	return nil
 }

@@ -47,6 +47,9 @@ type Config struct {
 	// Sessions holds the dashboard's sign-in sessions (nil: the sessions
 	// table beside Keys, when Keys is a *sqlutil.Keys).
 	Sessions *sqlutil.Sessions
+	// Categories holds the sellers' SKU/ASIN → category mappings (nil:
+	// the categories table beside Keys, when Keys is a *sqlutil.Keys).
+	Categories vtr.CategoryStore
 	// Ready reports whether the database is reachable with a current
 	// schema (/readyz).
 	Ready func(context.Context) error

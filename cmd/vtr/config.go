@@ -89,6 +89,7 @@ type engine interface {
 	Enforcement() *sqlutil.Enforcement
 	Outbox() *sqlutil.Outbox
 	Sessions() *sqlutil.Sessions
+	Categories() *sqlutil.Categories
 	Ready(ctx context.Context) error
 }
 

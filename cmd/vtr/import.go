@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -28,17 +27,29 @@ reported with their line number, field and reason; good lines are kept.
 Every package touched is re-judged and the rates updated as it goes.
 
   --format F   native (default; the flat file is detected by its header),
-               flatfile, aftership, easypost, 17track, spapi-orders (Amazon
-               getOrders / searchOrders pages), walmart-orders (GET
-               /v3/orders), walmart-ship (ship-order bodies)
-  --seller ID  whose orders a marketplace file holds (spapi-orders,
-               walmart-orders, walmart-ship)
-  --order PO   the Walmart purchase order of ship-order bodies that do not
-               name it
+               flatfile, aftership, easypost, 17track,
+               spapi-orders   Amazon getOrders / searchOrders pages, with
+                              getOrderItems responses for v0 orders'
+                              categories, in any order
+               spapi-confirm  Amazon confirmShipment request bodies, each
+                              naming its order in an "orderId" member
+                              beside the body's fields (or --order)
+               catalog        the seller's SKU/ASIN → category mapping (a
+                              CSV "sku_or_asin,category" or Catalog Items
+                              API JSON), stored for its later order imports
+               walmart-orders GET /v3/orders orders
+               walmart-ship   ship-order bodies
+  --seller ID  whose data a marketplace file holds (every format above
+               but native, flatfile and the carriers')
+  --order ID   the order of bodies that do not name it (spapi-confirm,
+               walmart-ship): the APIs have it in the request path
   --policy P   the policy that judges them (default: by marketplace ID)
   --categories FILE
-               product category by SKU or ASIN: a CSV "sku_or_asin,category"
-               or Catalog Items API JSON; without it orders are Uncategorized
+               product category by SKU or ASIN for this import: a CSV
+               "sku_or_asin,category" or Catalog Items API JSON. The seller's
+               stored mapping (--format catalog) applies too, this file's
+               keys over it; without either, orders are Uncategorized.
+               Orders keep the category they were imported with.
   --batch N    records per transaction (default 50000); each committed
                batch is kept if the import is interrupted (Ctrl-C, SIGTERM)
 `
@@ -54,14 +65,14 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	seller := fs.String("seller", "", "")
 	policy := fs.String("policy", "", "")
 	categories := fs.String("categories", "", "")
-	po := fs.String("order", "", "")
+	order := fs.String("order", "", "")
 	if ok, err := parse(fs, args, importHelp, m.Stdout); !ok {
 		return err
 	}
 	if formats.NeedsSeller(*format) && *seller == "" {
 		return usagef("import: --format %s needs --seller (whose orders they are)", *format)
 	}
-	opt := formats.Options{SellerID: *seller, Policy: *policy, PurchaseOrderID: *po, Now: m.now}
+	opt := formats.Options{SellerID: *seller, Policy: *policy, OrderID: *order, Now: m.now}
 	var noticeMu sync.Mutex // told on the import's reading goroutine
 	var notices []string
 	opt.Notice = func(s string) {
@@ -70,6 +81,9 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 		notices = append(notices, s)
 	}
 	if *categories != "" {
+		if *format == formats.Catalog {
+			return usagef("import: --format catalog reads the mapping from FILE: --categories is for order imports")
+		}
 		c, err := m.readCategories(*categories)
 		if err != nil {
 			return err
@@ -93,12 +107,20 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	// An interruption closes the input, so a read blocked on a pipe
 	// returns and the batch in progress is rolled back at once.
 	defer context.AfterFunc(ctx, func() { in.Close() })()
-	store, err := sf.open(ctx, forWrite)
+	eng, store, err := sf.openBoth(ctx, forWrite)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
 	store.BatchSize = *batch
+	if *format == formats.Catalog {
+		return m.importCatalog(ctx, store, eng.Categories(), *seller, fs.Arg(0), in)
+	}
+	if *format == formats.SPAPIOrders || *format == formats.WalmartOrders {
+		if opt.Categories, err = formats.WithStored(ctx, eng.Categories(), *seller, opt.Categories); err != nil {
+			return err
+		}
+	}
 
 	prog := newProgress(m.Stderr, size)
 	br := bufio.NewReaderSize(prog.reader(in), 64<<10)
@@ -174,20 +196,48 @@ func (m *Main) openInput(name string) (io.ReadCloser, int64, error) {
 	return f, fi.Size(), nil
 }
 
+// importCatalog stores a seller's SKU/ASIN → category mapping read from
+// in (formats.ReadCatalog), for the seller's later order imports. Bad
+// lines are reported and skipped; the rest is stored in one transaction.
+// Orders already imported keep their category: it is the product group
+// at order time.
+func (m *Main) importCatalog(ctx context.Context, store *ingest.Store, cs vtr.CategoryStore, seller, name string, in io.Reader) error {
+	if _, err := store.Seller(ctx, seller); err != nil {
+		if vtr.ErrorCode(err) == vtr.ENOTFOUND {
+			return vtr.Errorf(vtr.ENOTFOUND, "import: no seller %s: import the seller first", seller)
+		}
+		return err
+	}
+	c := spapi.NewCategories()
+	bad, err := formats.ReadCatalog(in, c)
+	if err != nil {
+		return vtr.Errorf(vtr.EINVALID, "import %s: %s", name, vtr.ErrorMessage(err))
+	}
+	for _, le := range bad {
+		fmt.Fprintf(m.Stderr, "vtr: %v\n", le)
+	}
+	n, err := cs.PutCategories(ctx, seller, c.Mappings(), m.now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "stored %d category mappings for seller %s; %d lines rejected (orders already imported keep their category; later order imports use these)\n", n, seller, len(bad))
+	if len(bad) > 0 {
+		return errFound
+	}
+	return nil
+}
+
 // readCategories reads a SKU/ASIN → category mapping: Catalog Items API
 // JSON (it starts with '{' or '['), else a CSV. Bad lines are reported
 // and skipped.
 func (m *Main) readCategories(path string) (*spapi.Categories, error) {
-	b, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, usagef("import: --categories: %v", err)
 	}
+	defer f.Close()
 	c := spapi.NewCategories()
-	read := spapi.ReadCategoryCSV
-	if t := bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
-		read = spapi.ReadCatalogItems
-	}
-	bad, err := read(bytes.NewReader(b), c)
+	bad, err := formats.ReadCatalog(f, c)
 	if err != nil {
 		return nil, vtr.Errorf(vtr.EINVALID, "--categories %s: %s", path, vtr.ErrorMessage(err))
 	}

@@ -102,3 +102,81 @@ func TestMarketplaceFormats(t *testing.T) {
 		t.Errorf("walmart rate: exit %d %s", code, out)
 	}
 }
+
+// The catalog format stores a seller's mapping; later spapi-orders
+// imports use it (with --categories over it), v0 orders taking their
+// category from getOrderItems responses in the same file; spapi-confirm
+// reads confirmShipment bodies, their order from the body or --order.
+func TestMarketplaceCatalogAndConfirm(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "vtr.db")
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	mapping := write("map.csv", "sku_or_asin,category\nNABetaASINB00551Q3CS,Books\nSKU-1,Toys\n,Garden\n")
+	if _, stderr, code := runVTR(t, "", "import", "--db", db, "--format", "catalog", mapping); code != exitUsage || !strings.Contains(stderr, "--seller") {
+		t.Errorf("catalog without --seller: exit %d %s", code, stderr)
+	}
+	if _, stderr, code := runVTR(t, "", "import", "--db", db, "--format", "catalog", "--seller", "A1", mapping); code == 0 || !strings.Contains(stderr, "no seller A1") {
+		t.Errorf("catalog for a seller not imported: exit %d %s", code, stderr)
+	}
+	if _, stderr, code := runVTR(t, `{"type":"seller","id":"A1","policies":["amazon-us"]}`+"\n", "import", "--db", db, "-"); code != 0 {
+		t.Fatal(stderr)
+	}
+	_, stderr, code := runVTR(t, "", "import", "--db", db, "--format", "catalog", "--seller", "A1", mapping)
+	if code != exitFound || !strings.Contains(stderr, "stored 2 category mappings for seller A1; 1 lines rejected") || !strings.Contains(stderr, "line 4: sku_or_asin") {
+		t.Errorf("catalog: exit %d %s", code, stderr)
+	}
+	// getOrders page then its getOrderItems response: the order is sent
+	// Uncategorized, then again with Books from the stored mapping.
+	page, err := os.ReadFile("../../spapi/testdata/orders_sandbox_200.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	items, err := os.ReadFile("../../spapi/testdata/orders_items_sandbox_200.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	orders := write("orders.json", string(page)+string(items))
+	_, stderr, code = runVTR(t, "", "import", "--db", db, "--format", "spapi-orders", "--seller", "A1", orders)
+	if code != 0 || !strings.Contains(stderr, "1 orders sent again with the category") || !strings.Contains(stderr, "1 of 2 orders have no known category") {
+		t.Errorf("orders with items: exit %d %s", code, stderr)
+	}
+	// --categories wins over the stored mapping for its keys; orders
+	// already categorised keep theirs.
+	override := write("override.csv", "sku_or_asin,category\nNABetaASINB00551Q3CS,Collectibles\n")
+	db2 := filepath.Join(dir, "second.db")
+	runVTR(t, `{"type":"seller","id":"A1","policies":["amazon-us"]}`+"\n", "import", "--db", db2, "-")
+	runVTR(t, "", "import", "--db", db2, "--format", "catalog", "--seller", "A1", mapping)
+	if _, stderr, code := runVTR(t, "", "import", "--db", db2, "--format", "spapi-orders", "--seller", "A1", "--categories", override, orders); code != 0 {
+		t.Errorf("orders with --categories: exit %d %s", code, stderr)
+	}
+	// spapi-confirm: Amazon's sandbox body names no order: --order does.
+	// Its package is the order's: the rate shows the order's category.
+	body := "../../spapi/testdata/confirm_sandbox_204.json"
+	runVTR(t, "", "import", "--db", db2, "--format", "spapi-confirm", "--seller", "A1", "--order", "902-1845936-5435065", body)
+	if out, _, _ := runVTR(t, "", "rate", "--db", db2, "--seller", "A1", "--as-of", "1970-02-01", "--json"); !strings.Contains(out, `"category":"Collectibles"`) || strings.Contains(out, `"category":"Books"`) {
+		t.Errorf("--categories over the stored mapping: %s", out)
+	}
+	if _, stderr, code := runVTR(t, "", "import", "--db", db, "--format", "spapi-confirm", "--seller", "A1", body); code != exitFound || !strings.Contains(stderr, "line 1: orderId: unknown") {
+		t.Errorf("spapi-confirm without its order: exit %d %s", code, stderr)
+	}
+	_, stderr, code = runVTR(t, "", "import", "--db", db, "--format", "spapi-confirm", "--seller", "A1", "--order", "902-1845936-5435065", body)
+	if code != 0 || !strings.Contains(stderr, "1 shipments") || !strings.Contains(stderr, "1 packages judged") {
+		t.Errorf("spapi-confirm: exit %d %s", code, stderr)
+	}
+	out, _, code := runVTR(t, "", "rate", "--db", db, "--seller", "A1", "--as-of", "1970-02-01", "--json")
+	if code != 0 || !strings.Contains(out, `"category":"Books"`) {
+		t.Errorf("rate after the items: exit %d %s", code, out)
+	}
+	out, _, _ = runVTR(t, "", "import", "--help")
+	for _, f := range []string{"spapi-confirm", "catalog", "getOrderItems", "--order ID"} {
+		if !strings.Contains(out, f) {
+			t.Errorf("import --help lacks %q", f)
+		}
+	}
+}

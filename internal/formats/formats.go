@@ -6,6 +6,8 @@ package formats
 
 import (
 	"bufio"
+	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -41,7 +43,7 @@ var Webhooks = map[string]Webhook{
 }
 
 // Names are the formats Records reads.
-var Names = []string{"native", "flatfile", aftership.Source, easypost.Source, track17.Source, SPAPIOrders, WalmartOrders, WalmartShip}
+var Names = []string{"native", "flatfile", aftership.Source, easypost.Source, track17.Source, SPAPIOrders, SPAPIConfirm, Catalog, WalmartOrders, WalmartShip}
 
 // Walmart's orders (GET /v3/orders) and ship-order bodies (POST
 // /v3/orders/{purchaseOrderId}/shipping).
@@ -50,9 +52,20 @@ const (
 	WalmartShip   = "walmart-ship"
 )
 
-// SPAPIOrders is Amazon's orders: pages of Orders v0 getOrders or Orders
-// 2026-01-01 searchOrders (with their packages).
-const SPAPIOrders = "spapi-orders"
+// Amazon's formats: SPAPIOrders is pages of Orders v0 getOrders (with
+// getOrderItems responses for their categories) or Orders 2026-01-01
+// searchOrders (with their packages); SPAPIConfirm is Orders v0
+// confirmShipment request bodies.
+const (
+	SPAPIOrders  = "spapi-orders"
+	SPAPIConfirm = "spapi-confirm"
+)
+
+// Catalog is a seller's SKU/ASIN → category mapping (a CSV
+// "sku_or_asin,category" or Catalog Items API JSON, ReadCatalog) stored
+// for later order imports: not records, so Records refuses it and the
+// importers store it with a vtr.CategoryStore.
+const Catalog = "catalog"
 
 // Options are what a marketplace's own files do not say.
 type Options struct {
@@ -61,11 +74,13 @@ type Options struct {
 	// Policy judges them; "" maps each order's marketplace ID to a policy.
 	Policy string
 	// Categories give orders their product category by SKU or ASIN; nil
-	// leaves them Uncategorized.
+	// leaves them Uncategorized. WithStored adds the seller's stored
+	// mapping.
 	Categories *spapi.Categories
-	// PurchaseOrderID is the Walmart order of ship-order bodies that do not
-	// name it (the API has it in the request path).
-	PurchaseOrderID string
+	// OrderID is the order of bodies that do not name it (the APIs have it
+	// in the request path): a Walmart ship-order body's purchase order, an
+	// Amazon confirmShipment body's order.
+	OrderID string
 	// Now stamps upload times the input does not give.
 	Now func() time.Time
 	// Notice, when set, is told once at the end of the input what the
@@ -77,7 +92,11 @@ type Options struct {
 // NeedsSeller reports whether a format's records name no seller, so the
 // import must be told whose they are.
 func NeedsSeller(format string) bool {
-	return format == SPAPIOrders || format == WalmartOrders || format == WalmartShip
+	switch format {
+	case SPAPIOrders, SPAPIConfirm, Catalog, WalmartOrders, WalmartShip:
+		return true
+	}
+	return false
 }
 
 // Unknown is the error for a format name Records does not know.
@@ -112,11 +131,21 @@ func RecordsWith(br *bufio.Reader, format string, opt Options) (func() (vtr.Reco
 			if st.AmazonFulfilled > 0 {
 				out = append(out, fmt.Sprintf("%d Amazon-fulfilled (AFN) orders skipped: the Valid Tracking Rate measures seller-fulfilled packages only", st.AmazonFulfilled))
 			}
+			if st.Recategorized > 0 {
+				out = append(out, fmt.Sprintf("%d orders sent again with the category their getOrderItems items give (they were read before their items)", st.Recategorized))
+			}
+			if st.ItemsWithoutOrder > 0 {
+				out = append(out, fmt.Sprintf("%d orders' getOrderItems items name a category but the orders are not in this input: their category was not applied (import items with their orders)", st.ItemsWithoutOrder))
+			}
 			if st.Uncategorized > 0 {
-				out = append(out, fmt.Sprintf("%d of %d orders have no known category and count as %s (the VTR report's category is the product group at order time: give --categories with a SKU/ASIN mapping or Catalog Items JSON)", st.Uncategorized, st.Orders, spapi.Uncategorized))
+				out = append(out, fmt.Sprintf("%d of %d orders have no known category and count as %s (the VTR report's category is the product group at order time: store the seller's SKU/ASIN mapping with the catalog format, give one with --categories, or add getOrderItems responses)", st.Uncategorized, st.Orders, spapi.Uncategorized))
 			}
 			return out
 		}), nil
+	case SPAPIConfirm:
+		return spapi.NewConfirmReader(br, spapi.ConfirmOptions{SellerID: opt.SellerID, OrderID: opt.OrderID, Now: now}).Next, nil
+	case Catalog:
+		return nil, vtr.FieldErrorf(vtr.EINVALID, "format", "the catalog format is a category mapping, not records: it is stored for the seller's later order imports")
 	case "native":
 		head, _ := br.Peek(64)
 		if flatfile.LooksLike(head) {
@@ -126,7 +155,7 @@ func RecordsWith(br *bufio.Reader, format string, opt Options) (func() (vtr.Reco
 	case "flatfile":
 		return flatRecords(br, now)
 	case WalmartOrders, WalmartShip:
-		o := walmart.Options{SellerID: opt.SellerID, Policy: opt.Policy, PurchaseOrderID: opt.PurchaseOrderID, Now: now}
+		o := walmart.Options{SellerID: opt.SellerID, Policy: opt.Policy, PurchaseOrderID: opt.OrderID, Now: now}
 		if opt.Categories != nil {
 			o.Categories = opt.Categories
 		}
@@ -138,7 +167,7 @@ func RecordsWith(br *bufio.Reader, format string, opt Options) (func() (vtr.Reco
 		}
 		return atEnd(rd.Next, opt.Notice, func() []string {
 			if st := rd.Stats(); st.Uncategorized > 0 {
-				return []string{fmt.Sprintf("%d of %d orders have no known category and count as %s (give --categories with a SKU mapping)", st.Uncategorized, st.Orders, walmart.Uncategorized)}
+				return []string{fmt.Sprintf("%d of %d orders have no known category and count as %s (store the seller's SKU mapping with the catalog format, or give one with --categories)", st.Uncategorized, st.Orders, walmart.Uncategorized)}
 			}
 			return nil
 		}), nil
@@ -185,4 +214,47 @@ func atEnd(next func() (vtr.Record, error), notice func(string), notes func() []
 		}
 		return rec, err
 	}
+}
+
+// ReadCatalog reads a SKU/ASIN → category mapping into c: Catalog Items
+// API JSON when its first character (after a byte-order mark and white
+// space) is { or [, else a CSV "sku_or_asin,category"
+// (spapi.ReadCatalogItems, spapi.ReadCategoryCSV). Bad lines are in bad
+// and skipped; err is a file that cannot be read as a mapping at all.
+func ReadCatalog(r io.Reader, c *spapi.Categories) (bad []*vtr.LineError, err error) {
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, err := br.Peek(64 << 10) // what there is of it: a short file is whole here
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return nil, err
+	}
+	read := spapi.ReadCategoryCSV
+	if t := bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n"); len(t) > 0 && (t[0] == '{' || t[0] == '[') {
+		read = spapi.ReadCatalogItems
+	}
+	return read(br, c)
+}
+
+// WithStored returns the category mapping of a seller's marketplace-order
+// import: the seller's stored mapping (what the catalog format stored),
+// with explicit's keys over it (a file given with the import wins for the
+// keys it maps; the stored mapping answers for the others). It returns
+// explicit unchanged when the seller has none stored, and nil when
+// neither has a key.
+func WithStored(ctx context.Context, store vtr.CategoryStore, sellerID string, explicit *spapi.Categories) (*spapi.Categories, error) {
+	c := spapi.NewCategories()
+	if err := store.EachCategory(ctx, sellerID, func(m vtr.CategoryMapping) error {
+		c.Set(m.Key, m.Category)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("the seller's stored categories: %w", err)
+	}
+	if c.Len() == 0 {
+		return explicit, nil
+	}
+	if explicit != nil {
+		for _, m := range explicit.Mappings() {
+			c.Set(m.Key, m.Category)
+		}
+	}
+	return c, nil
 }
