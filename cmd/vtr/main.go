@@ -70,7 +70,7 @@ Usage:
                  line from standard input)
   vtr carriers [--json]
                  list the carriers vtr knows, with their formats
-  vtr check [--policy P] [--origin CC] [--json] FILE
+  vtr check [--policy P] [--origin CC] [--json] [--fix OUT] FILE
                  pre-flight an Amazon shipping-confirmation flat file: what
                  the engine will say under that policy and origin
   vtr import [--db FILE] [--format F] FILE|-
