@@ -30,8 +30,10 @@ type preflightPage struct {
 	File     string
 	Findings []flatfile.Finding
 	Summary  *flatfile.CheckSummary
-	Checked  bool
-	Problems int
+	// SeparatorNote says the file is not tab-separated, as Amazon wants.
+	SeparatorNote string
+	Checked       bool
+	Problems      int
 }
 
 // validateResult is one object of tracking.Result's wire form (the
@@ -108,7 +110,14 @@ func (p *pages) preflight(w http.ResponseWriter, r *http.Request, ss *sqlutil.Se
 			return vtr.FieldErrorf(vtr.EINVALID, "origin", "%s covers packages shipped from %s, not %s", pol.ID, strings.Join(pol.Origins, "/"), cc)
 		}
 		pp.File = hdr.Filename
-		sum, err := flatfile.NewChecker(pol, cc).CheckAll(file, func(f flatfile.Finding) error {
+		fr, err := flatfile.NewReader(file)
+		if err != nil {
+			return vtr.Errorf(vtr.EINVALID, "the flat file could not be read: %s", vtr.ErrorMessage(err))
+		}
+		if sep := fr.Separator(); sep != '\t' {
+			pp.SeparatorNote = "This file is " + flatfile.SeparatorName(sep) + "-separated: it was read, but Amazon takes only the tab-separated flat file; save it as tab-delimited text before uploading it."
+		}
+		sum, err := flatfile.NewChecker(pol, cc).CheckReader(fr, func(_ flatfile.Row, f flatfile.Finding) error {
 			if !f.OK() {
 				pp.Findings = append(pp.Findings, f)
 			}

@@ -379,6 +379,26 @@ func TestPagesFigures(t *testing.T) {
 				t.Errorf("line %d: %s, want %q", f.Line, row, f.Message)
 			}
 		}
+		if strings.Contains(page, `id="separator-note"`) {
+			t.Errorf("a tab-separated file with the note of a CSV one")
+		}
+		// The same file saved as CSV: the same problems, and a note that
+		// Amazon takes only the tab-separated file.
+		csvFile, err := os.ReadFile("../flatfile/testdata/confirm.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body.Reset()
+		mw = multipart.NewWriter(&body)
+		mw.WriteField("csrf", b.csrf)
+		mw.WriteField("policy", "amazon-us")
+		fw, _ = mw.CreateFormFile("file", "confirm.csv")
+		fw.Write(csvFile)
+		mw.Close()
+		code, _, page = b.do("POST", "/sellers/S1/preflight", mw.FormDataContentType(), &body)
+		if code != 200 || cell(page, "data-problems") != fmt.Sprint(sum.Rejected+sum.Defects) || !strings.Contains(page, "comma-separated: it was read") {
+			t.Errorf("pre-flight CSV file: %d problems %q, want %d and the separator note", code, cell(page, "data-problems"), sum.Rejected+sum.Defects)
+		}
 
 		// The plan of action: pre-filled, refused without its token,
 		// submitted, decided by the operator, shown reinstated.
