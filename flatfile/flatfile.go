@@ -90,11 +90,27 @@ const MaxLine = 1 << 20
 var bom = []byte("\xef\xbb\xbf")
 
 // LooksLike reports whether the first line of an input (or its first
-// bytes) is this format's header, past a byte-order mark.
+// bytes) is this format's header, past a byte-order mark: order-id then a
+// tab, or, in a file saved as CSV, a comma or semicolon (the name maybe
+// quoted).
 func LooksLike(firstLine []byte) bool {
-	const h = "order-id\t"
+	const h = "order-id"
 	b := bytes.TrimPrefix(firstLine, bom)
-	return len(b) >= len(h) && strings.EqualFold(string(b[:len(h)]), h)
+	quoted := len(b) > 0 && b[0] == '"'
+	if quoted {
+		b = b[1:]
+	}
+	if len(b) <= len(h) || !strings.EqualFold(string(b[:len(h)]), h) {
+		return false
+	}
+	b = b[len(h):]
+	if quoted {
+		if b[0] != '"' || len(b) < 2 {
+			return false
+		}
+		b = b[1:]
+	}
+	return b[0] == '\t' || b[0] == ',' || b[0] == ';'
 }
 
 // Reader reads rows, streaming: memory does not grow with the file, nor

@@ -186,6 +186,19 @@ func TestImportFlatFile(t *testing.T) {
 	if !strings.Contains(stdout, `"invalid":1`) {
 		t.Errorf("after the flat-file edit: %s", stdout)
 	}
+	// The same file saved from a spreadsheet as CSV is recognised without
+	// --format, read alike, and named as such.
+	csvFile := "\ufeff\"order-id\",\"order-item-id\",\"quantity\",\"ship-date\",\"carrier-code\",\"carrier-name\",\"tracking-number\",\"ship-method\"\n" +
+		"\"111-0000001-0000002\",,,\"2026-10-03\",\"UPS\",,\"1Z999AA10123456784\",\"Ground\"\n"
+	db2 := filepath.Join(dir, "csv.db")
+	runVTR(t, sample, "import", "--db", db2, "-")
+	_, stderr, code = runVTR(t, csvFile, "import", "--db", db2, "-")
+	if code != 0 || !strings.Contains(stderr, "1 shipments") || !strings.Contains(stderr, "comma-separated: it was read") {
+		t.Fatalf("CSV flat-file import: exit %d %q", code, stderr)
+	}
+	if again, _, _ := runVTR(t, "", "rate", "--db", db2, "--seller", "S1", "--as-of", "2026-10-20", "--json"); again != stdout {
+		t.Errorf("CSV import: rate\n%s\nwant the tab-separated file's\n%s", again, stdout)
+	}
 }
 
 func TestCheckCommand(t *testing.T) {

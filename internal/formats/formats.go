@@ -149,11 +149,11 @@ func RecordsWith(br *bufio.Reader, format string, opt Options) (func() (vtr.Reco
 	case "native":
 		head, _ := br.Peek(64)
 		if flatfile.LooksLike(head) {
-			return flatRecords(br, now)
+			return flatRecords(br, now, opt.Notice)
 		}
 		return native.NewDecoder(br, now).Next, nil
 	case "flatfile":
-		return flatRecords(br, now)
+		return flatRecords(br, now, opt.Notice)
 	case WalmartOrders, WalmartShip:
 		o := walmart.Options{SellerID: opt.SellerID, Policy: opt.Policy, PurchaseOrderID: opt.OrderID, Now: now}
 		if opt.Categories != nil {
@@ -181,10 +181,13 @@ func RecordsWith(br *bufio.Reader, format string, opt Options) (func() (vtr.Reco
 	return nil, Unknown(format)
 }
 
-func flatRecords(r io.Reader, now func() time.Time) (func() (vtr.Record, error), error) {
+func flatRecords(r io.Reader, now func() time.Time, notice func(string)) (func() (vtr.Record, error), error) {
 	fr, err := flatfile.NewReader(r)
 	if err != nil {
 		return nil, err
+	}
+	if sep := fr.Separator(); sep != '\t' && notice != nil {
+		notice("the flat file is " + flatfile.SeparatorName(sep) + "-separated: it was read, but Amazon takes only the tab-separated file (save it as tab-delimited text before uploading it)")
 	}
 	return func() (vtr.Record, error) {
 		row, err := fr.Next()
