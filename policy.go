@@ -2,9 +2,9 @@ package vtr
 
 import (
 	"encoding/json"
-	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -546,11 +546,21 @@ func CurrencyDigits(currency string) int {
 // Decimal writes the amount as a decimal string ("25.00", "1000" for JPY).
 func (m Money) Decimal() string {
 	d := CurrencyDigits(m.Currency)
-	s := fmt.Sprintf("%0*d", d+1, m.Minor)
-	if d == 0 {
-		return s
+	u := uint64(m.Minor)
+	if m.Minor < 0 {
+		u = -u // two's complement: right for math.MinInt64 too
 	}
-	return s[:len(s)-d] + "." + s[len(s)-d:]
+	s := strconv.FormatUint(u, 10)
+	if d > 0 {
+		if len(s) <= d {
+			s = strings.Repeat("0", d+1-len(s)) + s
+		}
+		s = s[:len(s)-d] + "." + s[len(s)-d:]
+	}
+	if m.Minor < 0 {
+		s = "-" + s
+	}
+	return s
 }
 
 // String describes a money amount ("5.00 USD").

@@ -1,6 +1,7 @@
 package vtr
 
 import (
+	"math"
 	"strings"
 	"testing"
 )
@@ -157,5 +158,25 @@ func TestEnforcementRulesDefaults(t *testing.T) {
 	}
 	if r := ps[0].EnforcementRules(); r.ConsecutiveBelow != 2 || r.CadenceHours != 72 || r.Action != "suspension" {
 		t.Errorf("loaded rules %+v", r)
+	}
+}
+
+func TestMoneyDecimal(t *testing.T) {
+	for _, c := range []struct {
+		m    Money
+		want string
+	}{
+		{Money{Minor: 2499, Currency: "USD"}, "24.99"},
+		{Money{Minor: 5, Currency: "USD"}, "0.05"},
+		{Money{Minor: -5, Currency: "USD"}, "-0.05"},
+		{Money{Minor: -2499, Currency: "EUR"}, "-24.99"},
+		{Money{Minor: 1500, Currency: "JPY"}, "1500"},
+		{Money{Minor: 1250, Currency: "KWD"}, "1.250"},
+		{Money{Minor: 0, Currency: "USD"}, "0.00"},
+		{Money{Minor: math.MinInt64, Currency: "USD"}, "-92233720368547758.08"},
+	} {
+		if got := c.m.Decimal(); got != c.want {
+			t.Errorf("%d %s: %q, want %q", c.m.Minor, c.m.Currency, got, c.want)
+		}
 	}
 }

@@ -6,7 +6,6 @@ package report
 import (
 	"encoding/csv"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/vtr-project/vtr"
@@ -44,22 +43,7 @@ func Amount(m vtr.Money) string {
 	if m == (vtr.Money{}) {
 		return ""
 	}
-	d := vtr.CurrencyDigits(m.Currency)
-	u := uint64(m.Minor)
-	if m.Minor < 0 {
-		u = -u // two's complement: right for math.MinInt64 too
-	}
-	s := strconv.FormatUint(u, 10)
-	if d > 0 {
-		if len(s) <= d {
-			s = strings.Repeat("0", d+1-len(s)) + s
-		}
-		s = s[:len(s)-d] + "." + s[len(s)-d:]
-	}
-	if m.Minor < 0 {
-		s = "-" + s
-	}
-	return s
+	return m.Decimal()
 }
 
 func x(b bool) string {
