@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"sync"
+	"time"
 
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/internal/formats"
@@ -156,7 +157,7 @@ func (s *Server) postRecords(w http.ResponseWriter, r *http.Request, c *caller) 
 	if _, ok := formats.Webhooks[format]; ok && c.key.Role != vtr.RoleOperator {
 		return vtr.FieldErrorf(vtr.EFORBIDDEN, "format", "carrier events come from the carrier webhooks or an operator key, not a seller key")
 	}
-	q, err := query(r, "format", "seller_id", "policy", "order_id")
+	q, err := query(r, "format", "seller_id", "policy", "order_id", "uploaded_at")
 	if err != nil {
 		return err
 	}
@@ -170,6 +171,17 @@ func (s *Server) postRecords(w http.ResponseWriter, r *http.Request, c *caller) 
 		seller = c.key.SellerID
 	}
 	opt := formats.Options{SellerID: seller, Policy: q["policy"], OrderID: q["order_id"], Now: s.now}
+	switch v := q["uploaded_at"]; v {
+	case "", "now":
+	case "ship-date":
+		opt.UploadedAtShipDate = true
+	default:
+		at, err := vtr.ParseAsOf(v, s.now())
+		if err != nil {
+			return vtr.FieldErrorf(vtr.EINVALID, "uploaded_at", "%q is not now, ship-date, a date or an RFC 3339 time", v)
+		}
+		opt.Now = func() time.Time { return at }
+	}
 	switch format {
 	case formats.Catalog:
 		return s.postCatalog(w, r, c, seller)

@@ -18,7 +18,7 @@ import (
 	"github.com/vtr-project/vtr/spapi"
 )
 
-const importHelp = `Usage: vtr import [--db FILE] [--policies FILE] [--format F] FILE|-
+const importHelp = `Usage: vtr import [--db FILE] [--policies FILE] [--format F] [--uploaded-at WHEN] FILE|-
 
 Imports sellers, orders, shipments, cancellations and carrier events,
 streaming: native NDJSON (one object per line with a "type"), or Amazon's
@@ -50,6 +50,13 @@ Every package touched is re-judged and the rates updated as it goes.
                stored mapping (--format catalog) applies too, this file's
                keys over it; without either, orders are Uncategorized.
                Orders keep the category they were imported with.
+  --uploaded-at now|ship-date|TIME
+               when the flat file's, spapi-confirm's and walmart-ship's
+               confirmations were uploaded to the marketplace, which those
+               files do not say: now (default: you upload the same file
+               now), ship-date (a file of past confirmations: stamped now,
+               every package already delivered would count as
+               UPLOADED_AFTER_DELIVERY), or a date or RFC 3339 time
   --batch N    records per transaction (default 50000); each committed
                batch is kept if the import is interrupted (Ctrl-C, SIGTERM)
 `
@@ -66,6 +73,7 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	policy := fs.String("policy", "", "")
 	categories := fs.String("categories", "", "")
 	order := fs.String("order", "", "")
+	uploadedAt := fs.String("uploaded-at", "now", "")
 	if ok, err := parse(fs, args, importHelp, m.Stdout); !ok {
 		return err
 	}
@@ -73,6 +81,17 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 		return usagef("import: --format %s needs --seller (whose orders they are)", *format)
 	}
 	opt := formats.Options{SellerID: *seller, Policy: *policy, OrderID: *order, Now: m.now}
+	switch *uploadedAt {
+	case "now":
+	case "ship-date":
+		opt.UploadedAtShipDate = true
+	default:
+		at, err := vtr.ParseAsOf(*uploadedAt, m.now())
+		if err != nil {
+			return usagef("import: --uploaded-at: %q is not now, ship-date, a date or an RFC 3339 time", *uploadedAt)
+		}
+		opt.Now = func() time.Time { return at }
+	}
 	var noticeMu sync.Mutex // told on the import's reading goroutine
 	var notices []string
 	opt.Notice = func(s string) {
@@ -107,6 +126,11 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	// An interruption closes the input, so a read blocked on a pipe
 	// returns and the batch in progress is rolled back at once.
 	defer context.AfterFunc(ctx, func() { in.Close() })()
+	prog := newProgress(m.Stderr, size)
+	br := bufio.NewReaderSize(prog.reader(in), 64<<10)
+	if err := formats.CheckOptions(br, *format, opt); err != nil {
+		return usagef("import: --uploaded-at: %s", vtr.ErrorMessage(err))
+	}
 	eng, store, err := sf.openBoth(ctx, forWrite)
 	if err != nil {
 		return err
@@ -122,8 +146,6 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 		}
 	}
 
-	prog := newProgress(m.Stderr, size)
-	br := bufio.NewReaderSize(prog.reader(in), 64<<10)
 	next, err := formats.RecordsWith(br, *format, opt)
 	if err != nil {
 		return err

@@ -317,3 +317,51 @@ func TestSameOrderIDNDJSON(t *testing.T) {
 		t.Errorf("A (label only, invalid): %s\nB (cancelled, exempt): %s", a, b)
 	}
 }
+
+// A flat file of past confirmations: stamped with the import's time, a
+// package delivered before it counts as uploaded after delivery;
+// --uploaded-at ship-date takes each line's ship date instead.
+func TestImportFlatFileUploadedAt(t *testing.T) {
+	order := `{"type":"seller","id":"S1","policies":["amazon-us"]}
+{"type":"order","id":"111-0000001-0000009","seller_id":"S1","policy":"amazon-us","purchased_at":"2026-10-01T10:00:00Z","category":"Electronics","value":"25.00","currency":"USD","ship_to":{"country":"US","postal_code":"10001"},"ship_by":"2026-10-02T23:59:59Z","deliver_by":"2026-10-06T23:59:59Z"}
+{"type":"event","carrier":"UPS","tracking_number":"1Z96F4R8D313969574","occurred_at":"2026-10-02T18:05:00Z","code":"OR","type_code":"I","description":"Origin Scan","location":{"city":"Seattle","state":"WA","country":"US"}}
+{"type":"event","carrier":"UPS","tracking_number":"1Z96F4R8D313969574","occurred_at":"2026-10-05T14:00:00Z","code":"KB","type_code":"D","description":"Delivered","location":{"city":"New York","state":"NY","country":"US"}}
+`
+	flat := "order-id\torder-item-id\tquantity\tship-date\tcarrier-code\tcarrier-name\ttracking-number\tship-method\n" +
+		"111-0000001-0000009\t\t\t2026-10-02\tUPS\t\t1Z96F4R8D313969574\tGround\n"
+	report := func(t *testing.T, uploadedAt ...string) string {
+		db := filepath.Join(t.TempDir(), "vtr.db")
+		runVTR(t, order, "import", "--db", db, "-")
+		args := append([]string{"import", "--db", db}, uploadedAt...)
+		if _, stderr, code := runVTR(t, flat, append(args, "-")...); code != 0 {
+			t.Fatalf("import %v: exit %d %s", uploadedAt, code, stderr)
+		}
+		out, _, _ := runVTR(t, "", "report", "--db", db, "--seller", "S1", "--as-of", "2026-10-20")
+		return out
+	}
+	if out := report(t); !strings.Contains(out, "UPLOADED_AFTER_DELIVERY") {
+		t.Errorf("stamped now, after the delivery: %s", out)
+	}
+	if out := report(t, "--uploaded-at", "ship-date"); strings.Contains(out, "UPLOADED_AFTER_DELIVERY") {
+		t.Errorf("uploaded on its ship date: %s", out)
+	}
+	if out := report(t, "--uploaded-at", "2026-10-03T09:00:00Z"); strings.Contains(out, "UPLOADED_AFTER_DELIVERY") {
+		t.Errorf("uploaded on 2026-10-03: %s", out)
+	}
+	if out := report(t, "--uploaded-at", "2026-10-09"); !strings.Contains(out, "UPLOADED_AFTER_DELIVERY") {
+		t.Errorf("uploaded on 2026-10-09, after the delivery: %s", out)
+	}
+	dir := t.TempDir()
+	if _, stderr, code := runVTR(t, order, "import", "--db", filepath.Join(dir, "x.db"), "--uploaded-at", "ship-date", "-"); code != 2 || !strings.Contains(stderr, "native records give their own upload time") {
+		t.Errorf("ship-date on native records: exit %d %s", code, stderr)
+	}
+	if _, stderr, code := runVTR(t, "[]", "import", "--db", filepath.Join(dir, "x.db"), "--format", "aftership", "--uploaded-at", "ship-date", "-"); code != 2 || !strings.Contains(stderr, "aftership") {
+		t.Errorf("ship-date on carrier events: exit %d %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "x.db")); !os.IsNotExist(err) {
+		t.Errorf("a usage error created the database: %v", err)
+	}
+	if _, stderr, code := runVTR(t, flat, "import", "--db", filepath.Join(t.TempDir(), "x.db"), "--uploaded-at", "yesterday", "-"); code != 2 || !strings.Contains(stderr, "--uploaded-at") {
+		t.Errorf("a bad --uploaded-at: exit %d %s", code, stderr)
+	}
+}

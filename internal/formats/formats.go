@@ -83,6 +83,12 @@ type Options struct {
 	OrderID string
 	// Now stamps upload times the input does not give.
 	Now func() time.Time
+	// UploadedAtShipDate takes a confirmation's ship time as its upload
+	// time, for the formats that carry no upload time (the flat file,
+	// confirmShipment and ship-order bodies): a file of past
+	// confirmations stamped with the import's time would count every
+	// package already delivered as uploaded after delivery.
+	UploadedAtShipDate bool
 	// Notice, when set, is told once at the end of the input what the
 	// user should know about it (orders left Uncategorized, Amazon-
 	// fulfilled orders skipped).
@@ -114,6 +120,45 @@ func Records(br *bufio.Reader, format string, now func() time.Time) (func() (vtr
 
 // RecordsWith is Records with the options a marketplace file needs.
 func RecordsWith(br *bufio.Reader, format string, opt Options) (func() (vtr.Record, error), error) {
+	if !opt.UploadedAtShipDate {
+		return records(br, format, opt)
+	}
+	if err := CheckOptions(br, format, opt); err != nil {
+		return nil, err
+	}
+	next, err := records(br, format, opt)
+	if err != nil {
+		return nil, err
+	}
+	return func() (vtr.Record, error) {
+		rec, err := next()
+		if err == nil && rec.Type == "shipment" && rec.Shipment != nil {
+			rec.Shipment.UploadedAt = rec.Shipment.ShippedAt
+		}
+		return rec, err
+	}, nil
+}
+
+// CheckOptions refuses options the input's format cannot take, before
+// anything is opened or read (it peeks at the input's first line).
+func CheckOptions(br *bufio.Reader, format string, opt Options) error {
+	if !opt.UploadedAtShipDate {
+		return nil
+	}
+	switch format {
+	case "native":
+		if head, _ := br.Peek(64); !flatfile.LooksLike(head) {
+			return vtr.FieldErrorf(vtr.EINVALID, "uploaded_at", "native records give their own upload time (uploaded_at): the ship date as upload time is for the flat file, spapi-confirm and walmart-ship")
+		}
+	case "flatfile", SPAPIConfirm, WalmartShip:
+	default:
+		return vtr.FieldErrorf(vtr.EINVALID, "uploaded_at", "the %s format carries no confirmation without its upload time: the ship date as upload time is for the flat file, spapi-confirm and walmart-ship", format)
+	}
+	return nil
+}
+
+// records is RecordsWith without the upload-time option.
+func records(br *bufio.Reader, format string, opt Options) (func() (vtr.Record, error), error) {
 	now := opt.Now
 	if NeedsSeller(format) && opt.SellerID == "" {
 		return nil, vtr.FieldErrorf(vtr.EINVALID, "seller", "the %s format names no seller: say whose orders they are", format)
