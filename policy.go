@@ -452,17 +452,20 @@ func BuiltinPolicies() []Policy {
 		Carriers: map[string][]string{"*": walmartUS}, Scans: Scans(1),
 		UploadBeforeDelivery: true, ReuseCheck: true, EventBeforeOrderHours: 24,
 		LateShipmentTarget: 0.01, OnTimeDeliveryTarget: 0.95, CancelRateTarget: 0.02,
+		RefreshHours: 24,
 		Sources: []string{
 			"VTR ≥ 99% over 30 days, ≥ 1 valid carrier scan, supported carrier names only, no special characters: marketplace-rules.md §12.2",
+			"the seller performance datasets refresh every 24 hours: https://developer.walmart.com/global-marketplace/docs/seller-performance-api-endpoints",
 			"cancellation < 2%, on-time delivery > 95%: §12.2",
 			"on-time shipment > 99% (2017 partner expectations), so late shipments at most 1%: §12.2",
 		},
 		Enforcement: EnforcementRule{
-			CadenceHours: 72, ConsecutiveBelow: 1, GraceDays: 30,
+			CadenceHours: 24, ConsecutiveBelow: 1, GraceDays: 30,
 			Action: "listings may be suppressed, then the account suspended, then terminated",
 			Source: "suppression → suspension → termination: marketplace-rules.md §12.1, §12.2, " +
 				"https://marketplacelearn.walmart.com/guides/Policies%20&%20standards/Performance/Seller-performance-standards; " +
-				"cadence and grace unpublished: 72 h (Amazon's) and 30 days (one window) assumed",
+				"evaluated as often as the metrics refresh (every 24 h, " +
+				"https://developer.walmart.com/global-marketplace/docs/seller-performance-api-endpoints); grace unpublished: 30 days (one window) assumed",
 		},
 	}
 	ebay := Policy{

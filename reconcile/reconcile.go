@@ -332,7 +332,11 @@ func CompareWith(ours *vtr.RateReport, theirs Figures, pol vtr.Policy) Report {
 		add(ReportingLag, "%s shows the metric about %d days late (packages count once their promised delivery date or ship date has passed and carrier scans have settled); vtr counts them as soon as they are due", who, pol.ReportingLagDays)
 	}
 	if pol.RefreshHours > 0 {
-		text := fmt.Sprintf("%s refreshes the metric every %d hours, so its figures can be up to %d days older than vtr's", who, pol.RefreshHours, (pol.RefreshHours+23)/24)
+		age := "a day"
+		if days := (pol.RefreshHours + 23) / 24; days > 1 {
+			age = fmt.Sprintf("%d days", days)
+		}
+		text := fmt.Sprintf("%s refreshes the metric every %d hours, so its figures can be up to %s older than vtr's", who, pol.RefreshHours, age)
 		if !theirs.UpdatedAt.IsZero() {
 			text += fmt.Sprintf(" (these were computed %s)", theirs.UpdatedAt.UTC().Format(time.RFC3339))
 		}
