@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -190,42 +189,34 @@ func ReadCatalogItems(r io.Reader, c *Categories) (bad []*vtr.LineError, err err
 
 // scanCatalog returns the items of a payload: its items array, or the
 // payload itself when it is one item.
-func scanCatalog(body []byte, line int) ([]element, error) {
-	fail := func(msg string) ([]element, error) { return nil, &vtr.LineError{Line: line, Msg: msg} }
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+func scanCatalog(body []byte, line int) ([]adapter.Element, error) {
+	fail := func(msg string) ([]adapter.Element, error) { return nil, &vtr.LineError{Line: line, Msg: msg} }
+	if !bytes.HasPrefix(bytes.TrimLeft(body, " \t\r\n"), []byte("{")) {
 		return fail("not a Catalog Items response: a JSON object is expected")
 	}
-	var items []element
+	w := adapter.NewWalker(body, line)
+	var items []adapter.Element
 	single, found := false, false
-	for dec.More() {
-		key, err := objectKey(dec)
-		if err != nil {
-			return fail("broken JSON: " + err.Error())
-		}
+	err := w.Object(func(key string) error {
 		switch key {
 		case "items":
 			found = true
-			if items, err = arrayElements(dec, body, line); err != nil {
-				return fail("items: " + err.Error())
-			}
+			var err error
+			items, err = w.Array()
+			return member("items", err)
 		case "asin":
 			single = true
-			fallthrough
-		default:
-			if err := skipValue(dec); err != nil {
-				return fail("broken JSON: " + err.Error())
-			}
 		}
-	}
-	if _, err := dec.Token(); err != nil {
-		return fail("broken JSON: " + err.Error())
+		return w.Skip()
+	})
+	if err != nil {
+		return fail(walkError(err))
 	}
 	switch {
 	case found:
 		return items, nil
 	case single:
-		return []element{{raw: body, line: line}}, nil
+		return []adapter.Element{{Raw: body, Line: line}}, nil
 	}
 	return fail("not a Catalog Items response: no items and no asin")
 }
@@ -238,7 +229,7 @@ type catalogItemIn struct {
 	} `json:"summaries"`
 }
 
-func catalogItem(el element, c *Categories) *vtr.LineError {
+func catalogItem(el adapter.Element, c *Categories) *vtr.LineError {
 	var in catalogItemIn
 	if err := decodeOrder(el, &in); err != nil {
 		le := err.(*vtr.LineError)
@@ -249,7 +240,7 @@ func catalogItem(el element, c *Categories) *vtr.LineError {
 	}
 	asin := strings.TrimSpace(in.ASIN)
 	if asin == "" {
-		return &vtr.LineError{Line: el.line, Field: "asin", Msg: "required"}
+		return &vtr.LineError{Line: el.Line, Field: "asin", Msg: "required"}
 	}
 	var name, group string
 	for _, s := range in.Summaries {
@@ -266,7 +257,7 @@ func catalogItem(el element, c *Categories) *vtr.LineError {
 	case group != "":
 		c.Set(asin, group)
 	default:
-		return &vtr.LineError{Line: el.line, Field: "summaries", Msg: fmt.Sprintf("item %s has no websiteDisplayGroupName (request includedData=summaries)", asin)}
+		return &vtr.LineError{Line: el.Line, Field: "summaries", Msg: fmt.Sprintf("item %s has no websiteDisplayGroupName (request includedData=summaries)", asin)}
 	}
 	return nil
 }

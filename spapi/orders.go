@@ -209,17 +209,36 @@ const (
 	kindItems = "v0 getOrderItems"
 )
 
-// element is one JSON value of a page with the line it starts on.
-type element struct {
-	raw  json.RawMessage
-	line int
-}
-
 type page struct {
 	kind   string
-	orders []element // or, for kindItems, the order items
+	orders []adapter.Element // or, for kindItems, the order items
 	next   string
 	order  string // kindItems: payload.AmazonOrderId
+}
+
+// member marks an error as one of an object member's, named by its key.
+func member(key string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &memberError{key, err}
+}
+
+type memberError struct {
+	key string
+	err error
+}
+
+func (e *memberError) Error() string { return e.key + ": " + jsonMsg(e.err) }
+
+// walkError words a walker's error: a member's names its key; any other
+// is broken JSON.
+func walkError(err error) string {
+	var me *memberError
+	if errors.As(err, &me) {
+		return me.Error()
+	}
+	return "broken JSON: " + jsonMsg(err)
 }
 
 // scanPage finds the orders of a page and the line each starts on,
@@ -229,54 +248,40 @@ func scanPage(body []byte, line int) (page, error) {
 	fail := func(format string, args ...any) (page, error) {
 		return page{}, &vtr.LineError{Line: line, Msg: fmt.Sprintf(format, args...)}
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+	if !bytes.HasPrefix(bytes.TrimLeft(body, " \t\r\n"), []byte("{")) {
 		return fail("not an orders page: a JSON object is expected")
 	}
+	w := adapter.NewWalker(body, line)
 	var errsRaw json.RawMessage
-	for dec.More() {
-		key, err := objectKey(dec)
-		if err != nil {
-			return fail("broken JSON: %v", err)
-		}
+	err := w.Object(func(key string) error {
+		var err error
 		switch key {
 		case "payload":
 			pg.kind = kindV0
-			if err := scanV0Payload(dec, body, line, &pg); err != nil {
-				return fail("payload: %v", err)
-			}
+			return member("payload", scanV0Payload(w, &pg))
 		case "orders":
 			pg.kind = kind2026
-			if pg.orders, err = arrayElements(dec, body, line); err != nil {
-				return fail("orders: %v", err)
-			}
+			pg.orders, err = w.Array()
+			return member("orders", err)
 		case "order":
 			pg.kind = kind2026
-			el, err := valueElement(dec, body, line)
-			if err != nil {
-				return fail("order: %v", err)
-			}
-			pg.orders = []element{el}
+			el, err := w.Value()
+			pg.orders = []adapter.Element{el}
+			return member("order", err)
 		case "pagination":
 			var p struct {
 				NextToken string `json:"nextToken"`
 			}
-			if err := dec.Decode(&p); err != nil {
-				return fail("pagination: %v", jsonMsg(err))
-			}
+			err = w.Decode(&p)
 			pg.next = p.NextToken
+			return member("pagination", err)
 		case "errors":
-			if err := dec.Decode(&errsRaw); err != nil {
-				return fail("errors: %v", jsonMsg(err))
-			}
-		default:
-			if err := skipValue(dec); err != nil {
-				return fail("broken JSON: %v", err)
-			}
+			return member("errors", w.Decode(&errsRaw))
 		}
-	}
-	if _, err := dec.Token(); err != nil {
-		return fail("broken JSON: %v", err)
+		return w.Skip()
+	})
+	if err != nil {
+		return fail("%s", walkError(err))
 	}
 	if pg.kind == "" {
 		if errsRaw != nil {
@@ -293,51 +298,34 @@ func scanPage(body []byte, line int) (page, error) {
 	return pg, nil
 }
 
-// scanV0Payload reads the payload object of getOrders (Orders, NextToken)
-// or getOrder (the order itself).
-func scanV0Payload(dec *json.Decoder, body []byte, line int, pg *page) error {
-	start := elementStart(body, dec.InputOffset())
-	if t, err := dec.Token(); err != nil {
-		return err
-	} else if t != json.Delim('{') {
-		return errors.New("expected a JSON object")
-	}
+// scanV0Payload reads the payload object of getOrders (Orders, NextToken),
+// getOrder (the order itself) or getOrderItems (OrderItems of an
+// AmazonOrderId).
+func scanV0Payload(w *adapter.Walker, pg *page) error {
+	start := w.Offset()
 	single, items := false, false
 	var itemsOf json.RawMessage
-	for dec.More() {
-		key, err := objectKey(dec)
-		if err != nil {
-			return err
-		}
+	err := w.Object(func(key string) error {
+		var err error
 		switch key {
 		case "OrderItems":
 			items = true
-			if pg.orders, err = arrayElements(dec, body, line); err != nil {
-				return fmt.Errorf("OrderItems: %v", err)
-			}
+			pg.orders, err = w.Array()
+			return member("OrderItems", err)
 		case "Orders":
-			if pg.orders, err = arrayElements(dec, body, line); err != nil {
-				return fmt.Errorf("Orders: %v", err)
-			}
+			pg.orders, err = w.Array()
+			return member("Orders", err)
 		case "NextToken":
-			if err := dec.Decode(&pg.next); err != nil {
-				return fmt.Errorf("NextToken: %v", jsonMsg(err))
-			}
+			return member("NextToken", w.Decode(&pg.next))
 		case "AmazonOrderId":
 			single = true
-			if err := dec.Decode(&itemsOf); err != nil {
-				return err
-			}
-		default:
-			if err := skipValue(dec); err != nil {
-				return err
-			}
+			return w.Decode(&itemsOf)
 		}
-	}
-	if _, err := dec.Token(); err != nil {
+		return w.Skip()
+	})
+	if err != nil {
 		return err
 	}
-	end := int(dec.InputOffset())
 	if items {
 		// getOrderItems: its AmazonOrderId names the order the items are
 		// of (orderItemsV0 is its own kind of payload, not an order).
@@ -350,71 +338,9 @@ func scanV0Payload(dec *json.Decoder, body []byte, line int, pg *page) error {
 		return nil
 	}
 	if single {
-		pg.orders = []element{{raw: body[start:end], line: line + bytes.Count(body[:start], []byte("\n"))}}
+		pg.orders = []adapter.Element{{Raw: w.Bytes(start, int(w.InputOffset())), Line: w.LineAt(start)}}
 	}
 	return nil
-}
-
-func objectKey(dec *json.Decoder) (string, error) {
-	t, err := dec.Token()
-	if err != nil {
-		return "", err
-	}
-	key, ok := t.(string)
-	if !ok {
-		return "", fmt.Errorf("unexpected %v", t)
-	}
-	return key, nil
-}
-
-func skipValue(dec *json.Decoder) error {
-	var skip json.RawMessage
-	return dec.Decode(&skip)
-}
-
-// elementStart is the offset of the value that follows off: past white
-// space, a comma or a colon.
-func elementStart(body []byte, off int64) int {
-	i := int(off)
-	for i < len(body) && strings.IndexByte(" \t\r\n,:", body[i]) >= 0 {
-		i++
-	}
-	return i
-}
-
-func valueElement(dec *json.Decoder, body []byte, line int) (element, error) {
-	start := elementStart(body, dec.InputOffset())
-	var raw json.RawMessage
-	if err := dec.Decode(&raw); err != nil {
-		return element{}, errors.New(jsonMsg(err))
-	}
-	return element{raw: raw, line: line + bytes.Count(body[:start], []byte("\n"))}, nil
-}
-
-// arrayElements reads an array (null is empty) element by element.
-func arrayElements(dec *json.Decoder, body []byte, line int) ([]element, error) {
-	t, err := dec.Token()
-	if err != nil {
-		return nil, err
-	}
-	if t == nil {
-		return nil, nil
-	}
-	if t != json.Delim('[') {
-		return nil, errors.New("expected an array")
-	}
-	var out []element
-	for dec.More() {
-		el, err := valueElement(dec, body, line)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, el)
-	}
-	if _, err := dec.Token(); err != nil {
-		return nil, err
-	}
-	return out, nil
 }
 
 // jsonMsg words an encoding/json error for a user.
@@ -430,16 +356,16 @@ func jsonMsg(err error) string {
 }
 
 // decodeOrder decodes one order object into v, or a *vtr.LineError.
-func decodeOrder(el element, v any) error {
-	if len(el.raw) == 0 || el.raw[0] != '{' {
-		return &vtr.LineError{Line: el.line, Msg: "an order must be a JSON object"}
+func decodeOrder(el adapter.Element, v any) error {
+	if len(el.Raw) == 0 || el.Raw[0] != '{' {
+		return &vtr.LineError{Line: el.Line, Msg: "an order must be a JSON object"}
 	}
-	if err := json.Unmarshal(el.raw, v); err != nil {
+	if err := json.Unmarshal(el.Raw, v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			return &vtr.LineError{Line: el.line, Field: te.Field, Msg: fmt.Sprintf("expected %s, got JSON %s", adapter.JSONKind(te.Type), te.Value)}
+			return &vtr.LineError{Line: el.Line, Field: te.Field, Msg: fmt.Sprintf("expected %s, got JSON %s", adapter.JSONKind(te.Type), te.Value)}
 		}
-		return &vtr.LineError{Line: el.line, Msg: jsonMsg(err)}
+		return &vtr.LineError{Line: el.Line, Msg: jsonMsg(err)}
 	}
 	return nil
 }
@@ -480,13 +406,13 @@ func (a *addressV) location() vtr.Location {
 		PostalCode: strings.TrimSpace(a.PostalCode), Country: adapter.Alpha2(a.CountryCode)}
 }
 
-func (o *OrdersReader) orderV0(el element) ([]vtr.Record, error) {
+func (o *OrdersReader) orderV0(el adapter.Element) ([]vtr.Record, error) {
 	var in orderV0
 	if err := decodeOrder(el, &in); err != nil {
 		return nil, err
 	}
 	bad := func(field, format string, args ...any) error {
-		return &vtr.LineError{Line: el.line, Field: field, Msg: fmt.Sprintf(format, args...)}
+		return &vtr.LineError{Line: el.Line, Field: field, Msg: fmt.Sprintf(format, args...)}
 	}
 	id := strings.TrimSpace(in.AmazonOrderID)
 	if id == "" {
@@ -521,7 +447,7 @@ func (o *OrdersReader) orderV0(el element) ([]vtr.Record, error) {
 		}
 	}
 	ord.Category = o.category(nil)
-	recs := []vtr.Record{{Line: el.line, Type: "order", Order: &ord}}
+	recs := []vtr.Record{{Line: el.Line, Type: "order", Order: &ord}}
 	if strings.EqualFold(strings.TrimSpace(in.OrderStatus), "Canceled") || strings.EqualFold(strings.TrimSpace(in.OrderStatus), "Cancelled") {
 		at, err := orderTime(in.LastUpdateDate, false)
 		if err != nil {
@@ -530,7 +456,7 @@ func (o *OrdersReader) orderV0(el element) ([]vtr.Record, error) {
 		if at.IsZero() {
 			at = ord.PurchasedAt
 		}
-		recs = append(recs, vtr.Record{Line: el.line, Type: "cancellation",
+		recs = append(recs, vtr.Record{Line: el.Line, Type: "cancellation",
 			Cancellation: &vtr.Cancellation{SellerID: o.opt.SellerID, OrderID: id, CancelledAt: at}})
 	}
 	o.settle(recs[0].Order)
@@ -600,13 +526,13 @@ func (w *window) latest() string {
 	return w.LatestDateTime
 }
 
-func (o *OrdersReader) order2026(el element) ([]vtr.Record, error) {
+func (o *OrdersReader) order2026(el adapter.Element) ([]vtr.Record, error) {
 	var in order2026
 	if err := decodeOrder(el, &in); err != nil {
 		return nil, err
 	}
 	bad := func(field, format string, args ...any) error {
-		return &vtr.LineError{Line: el.line, Field: field, Msg: fmt.Sprintf(format, args...)}
+		return &vtr.LineError{Line: el.Line, Field: field, Msg: fmt.Sprintf(format, args...)}
 	}
 	id := strings.TrimSpace(in.OrderID)
 	if id == "" {
@@ -663,7 +589,7 @@ func (o *OrdersReader) order2026(el element) ([]vtr.Record, error) {
 		}
 	}
 	ord.Category = o.category(keys)
-	recs := []vtr.Record{{Line: el.line, Type: "order", Order: &ord}}
+	recs := []vtr.Record{{Line: el.Line, Type: "order", Order: &ord}}
 	if status == "CANCELLED" {
 		at, err := orderTime(in.LastUpdatedTime, false)
 		if err != nil {
@@ -672,7 +598,7 @@ func (o *OrdersReader) order2026(el element) ([]vtr.Record, error) {
 		if at.IsZero() {
 			at = ord.PurchasedAt
 		}
-		recs = append(recs, vtr.Record{Line: el.line, Type: "cancellation",
+		recs = append(recs, vtr.Record{Line: el.Line, Type: "cancellation",
 			Cancellation: &vtr.Cancellation{SellerID: o.opt.SellerID, OrderID: id, CancelledAt: at, BySeller: bySeller}})
 	}
 	for i, p := range in.Packages {
@@ -699,7 +625,7 @@ func (o *OrdersReader) order2026(el element) ([]vtr.Record, error) {
 		if s.UploadedAt.IsZero() && o.opt.Now != nil {
 			s.UploadedAt = o.opt.Now().UTC()
 		}
-		recs = append(recs, vtr.Record{Line: el.line, Type: "shipment", Shipment: &s})
+		recs = append(recs, vtr.Record{Line: el.Line, Type: "shipment", Shipment: &s})
 	}
 	o.settle(recs[0].Order)
 	o.count(recs)
@@ -754,8 +680,8 @@ func (o *OrdersReader) orderItems(pg page, line int) {
 			ASIN      string `json:"ASIN"`
 			SellerSKU string `json:"SellerSKU"`
 		}
-		if len(el.raw) == 0 || el.raw[0] != '{' {
-			o.pending = append(o.pending, item{err: &vtr.LineError{Line: el.line, Msg: "an order item must be a JSON object"}})
+		if len(el.Raw) == 0 || el.Raw[0] != '{' {
+			o.pending = append(o.pending, item{err: &vtr.LineError{Line: el.Line, Msg: "an order item must be a JSON object"}})
 			continue
 		}
 		if err := decodeOrder(el, &in); err != nil {

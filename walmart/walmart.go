@@ -142,22 +142,15 @@ func (w *Reader) fail(line int, field, format string, args ...any) {
 	w.pending = append(w.pending, item{err: &vtr.LineError{Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}})
 }
 
-// element is one JSON value of a payload and the line it starts on.
-type element struct {
-	raw  json.RawMessage
-	line int
-}
-
 // ordersPayload finds the orders of a payload, each with its line.
 func (w *Reader) ordersPayload(body []byte, line int) {
-	dec := json.NewDecoder(bytes.NewReader(body))
-	at := func() int { return line + bytes.Count(body[:start(body, dec.InputOffset())], []byte("\n")) }
-	var orders []element
+	wk := adapter.NewWalker(body, line)
+	var orders []adapter.Element
 	var err error
-	if bytes.HasPrefix(body, []byte("[")) {
-		orders, err = elements(dec, at)
+	if bytes.HasPrefix(bytes.TrimLeft(body, " \t\r\n"), []byte("[")) {
+		orders, err = wk.Array()
 	} else {
-		orders, err = w.findOrders(dec, at)
+		orders, err = w.findOrders(wk)
 	}
 	if err != nil {
 		w.fail(line, "", "%v", err)
@@ -168,20 +161,20 @@ func (w *Reader) ordersPayload(body []byte, line int) {
 	}
 }
 
-func (w *Reader) findOrders(dec *json.Decoder, at func() int) ([]element, error) {
-	var orders []element
+func (w *Reader) findOrders(wk *adapter.Walker) ([]adapter.Element, error) {
+	var orders []adapter.Element
 	found := false
-	err := object(dec, func(key string) error {
+	err := wk.Object(func(key string) error {
 		switch key {
 		case "list":
 			found = true
-			return object(dec, func(key string) error {
+			return wk.Object(func(key string) error {
 				switch key {
 				case "meta":
 					var m struct {
 						NextCursor *string `json:"nextCursor"`
 					}
-					if err := dec.Decode(&m); err != nil {
+					if err := wk.Decode(&m); err != nil {
 						return fmt.Errorf("list.meta: %v", err)
 					}
 					w.stats.NextCursor = ""
@@ -190,28 +183,24 @@ func (w *Reader) findOrders(dec *json.Decoder, at func() int) ([]element, error)
 					}
 					return nil
 				case "elements":
-					return object(dec, func(key string) error {
+					return wk.Object(func(key string) error {
 						if key != "order" {
-							return skip(dec)
+							return wk.Skip()
 						}
 						var err error
-						orders, err = elements(dec, at)
+						orders, err = wk.Array()
 						return err
 					})
 				}
-				return skip(dec)
+				return wk.Skip()
 			})
 		case "order":
 			found = true
-			l := at()
-			var raw json.RawMessage
-			if err := dec.Decode(&raw); err != nil {
-				return err
-			}
-			orders = []element{{raw: raw, line: l}}
-			return nil
+			el, err := wk.Value()
+			orders = []adapter.Element{el}
+			return err
 		}
-		return skip(dec)
+		return wk.Skip()
 	})
 	if err != nil {
 		return nil, fmt.Errorf("broken JSON: %v", err)
@@ -220,73 +209,6 @@ func (w *Reader) findOrders(dec *json.Decoder, at func() int) ([]element, error)
 		return nil, errors.New("not a Walmart orders response: no list.elements.order and no order")
 	}
 	return orders, nil
-}
-
-// object reads a JSON object (null is none), calling member for each key
-// with the decoder before its value; member consumes the value.
-func object(dec *json.Decoder, member func(key string) error) error {
-	t, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	if t == nil {
-		return nil
-	}
-	if t != json.Delim('{') {
-		return fmt.Errorf("expected an object, got %v", t)
-	}
-	for dec.More() {
-		t, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		key, ok := t.(string)
-		if !ok {
-			return fmt.Errorf("unexpected %v", t)
-		}
-		if err := member(key); err != nil {
-			return err
-		}
-	}
-	_, err = dec.Token()
-	return err
-}
-
-// elements reads a JSON array (null is empty) element by element.
-func elements(dec *json.Decoder, at func() int) ([]element, error) {
-	t, err := dec.Token()
-	if err != nil || t == nil {
-		return nil, err
-	}
-	if t != json.Delim('[') {
-		return nil, fmt.Errorf("expected an array, got %v", t)
-	}
-	var out []element
-	for dec.More() {
-		l := at()
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, err
-		}
-		out = append(out, element{raw: raw, line: l})
-	}
-	_, err = dec.Token()
-	return out, err
-}
-
-func skip(dec *json.Decoder) error {
-	var raw json.RawMessage
-	return dec.Decode(&raw)
-}
-
-// start is the offset of the value after off: past white space and
-// separators.
-func start(body []byte, off int64) int {
-	i := int(off)
-	for i < len(body) && strings.IndexByte(" \t\r\n,:", body[i]) >= 0 {
-		i++
-	}
-	return i
 }
 
 // Wire shapes (Walmart Orders API, getAllOrders / shippingUpdates).
@@ -388,36 +310,36 @@ func (e *epoch) time() time.Time {
 }
 
 // decode decodes an element, or fails it on its line naming the field.
-func (w *Reader) decode(el element, v any) bool {
-	if len(el.raw) == 0 || el.raw[0] != '{' {
-		w.fail(el.line, "", "must be a JSON object")
+func (w *Reader) decode(el adapter.Element, v any) bool {
+	if len(el.Raw) == 0 || el.Raw[0] != '{' {
+		w.fail(el.Line, "", "must be a JSON object")
 		return false
 	}
-	if err := json.Unmarshal(el.raw, v); err != nil {
+	if err := json.Unmarshal(el.Raw, v); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
-			w.fail(el.line, te.Field, "expected %s, got JSON %s", adapter.JSONKind(te.Type), te.Value)
+			w.fail(el.Line, te.Field, "expected %s, got JSON %s", adapter.JSONKind(te.Type), te.Value)
 		} else {
-			w.fail(el.line, "", "%v", strings.TrimPrefix(err.Error(), "json: "))
+			w.fail(el.Line, "", "%v", strings.TrimPrefix(err.Error(), "json: "))
 		}
 		return false
 	}
 	return true
 }
 
-func (w *Reader) order(el element) {
+func (w *Reader) order(el adapter.Element) {
 	var in orderIn
 	if !w.decode(el, &in) {
 		return
 	}
 	id := strings.TrimSpace(in.PurchaseOrderID)
 	if id == "" {
-		w.fail(el.line, "purchaseOrderId", "required")
+		w.fail(el.Line, "purchaseOrderId", "required")
 		return
 	}
 	ord := vtr.Order{ID: id, SellerID: w.opt.SellerID, Policy: w.opt.Policy, PurchasedAt: in.OrderDate.time()}
 	if ord.PurchasedAt.IsZero() {
-		w.fail(el.line, "orderDate", "required (epoch milliseconds)")
+		w.fail(el.Line, "orderDate", "required (epoch milliseconds)")
 		return
 	}
 	if si := in.ShippingInfo; si != nil {
@@ -447,7 +369,7 @@ func (w *Reader) order(el element) {
 					err = fmt.Errorf("currency %s after %s", m.Currency, ord.Value.Currency)
 				}
 				if err != nil {
-					w.fail(el.line, fmt.Sprintf("orderLines.orderLine[%d].charges.charge[%d].chargeAmount", i, j), "%v", err)
+					w.fail(el.Line, fmt.Sprintf("orderLines.orderLine[%d].charges.charge[%d].chargeAmount", i, j), "%v", err)
 					return
 				}
 				ord.Value.Minor += m.Minor
@@ -473,10 +395,10 @@ func (w *Reader) order(el element) {
 	}
 	shipments, err := w.shipments(id, lines, "orderLines.orderLine")
 	if err != nil {
-		w.fail(el.line, err.field, "%s", err.msg)
+		w.fail(el.Line, err.field, "%s", err.msg)
 		return
 	}
-	w.pending = append(w.pending, item{rec: vtr.Record{Line: el.line, Type: "order", Order: &ord}})
+	w.pending = append(w.pending, item{rec: vtr.Record{Line: el.Line, Type: "order", Order: &ord}})
 	w.stats.Orders++
 	if ord.Category == Uncategorized {
 		w.stats.Uncategorized++
@@ -484,11 +406,11 @@ func (w *Reader) order(el element) {
 	if cancelled {
 		// The time of the cancellation is not in the order: the order
 		// date is the earliest it can have been.
-		w.pending = append(w.pending, item{rec: vtr.Record{Line: el.line, Type: "cancellation",
+		w.pending = append(w.pending, item{rec: vtr.Record{Line: el.Line, Type: "cancellation",
 			Cancellation: &vtr.Cancellation{SellerID: w.opt.SellerID, OrderID: id, CancelledAt: ord.PurchasedAt}}})
 		w.stats.Cancellations++
 	}
-	w.emit(el.line, shipments)
+	w.emit(el.Line, shipments)
 }
 
 func (w *Reader) emit(line int, shipments []vtr.Shipment) {
@@ -560,7 +482,7 @@ type shipIn struct {
 
 func (w *Reader) shipBody(body []byte, line int) {
 	var in shipIn
-	if !w.decode(element{raw: body, line: line}, &in) {
+	if !w.decode(adapter.Element{Raw: body, Line: line}, &in) {
 		return
 	}
 	if in.OrderShipment == nil || in.OrderShipment.OrderLines == nil {
