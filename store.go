@@ -48,9 +48,10 @@ type Store interface {
 	// Unclassified lists the carrier codes no table classified, most
 	// frequent first.
 	Unclassified(ctx context.Context) ([]UnknownCode, error)
-	// LastDay is the latest inclusion day of any package (zero when
-	// there is none): the natural "as of" for data that is not live.
-	LastDay(ctx context.Context) (time.Time, error)
+	// LastDay is the latest inclusion day of any package of a seller
+	// ("": of any seller; zero when there is none): the natural "as
+	// of" for data that is not live.
+	LastDay(ctx context.Context, sellerID string) (time.Time, error)
 	// Empty reports whether the store holds no data at all.
 	Empty(ctx context.Context) (bool, error)
 	// Verify recomputes everything from the raw data and returns every

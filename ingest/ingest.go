@@ -1011,6 +1011,9 @@ func (b *batch) finish(ctx context.Context) error {
 	if err := b.tx.AddDaily(ctx, deltas); err != nil {
 		return fmt.Errorf("aggregate: %w", err)
 	}
+	if err := b.tx.AddReasonDaily(ctx, reasonDeltas(verdicts)); err != nil {
+		return fmt.Errorf("reason aggregate: %w", err)
+	}
 	if err := b.tx.AddOrderDaily(ctx, b.orderDeltas()); err != nil {
 		return fmt.Errorf("order aggregate: %w", err)
 	}
@@ -1239,6 +1242,47 @@ func (b *batch) rejudge(ctx context.Context, k PackageKey, agg map[DailyKey]*Tal
 	pkg.Counted = now
 	*out = append(*out, Verdict{Key: k, Old: old, Counted: now})
 	return nil
+}
+
+// addReasons counts, for a package with no valid tracking, each of its
+// reasons on its day (n: +1 or -1).
+func addReasons(agg map[ReasonKey]int, seller string, c *Counted, n int) {
+	if c.Policy == "" || vtr.VerdictStatus(c.Outcome) != vtr.VerdictInvalid {
+		return
+	}
+	for _, r := range splitReasons(c.Reasons) {
+		agg[ReasonKey{Seller: seller, Policy: c.Policy, Day: c.Day, Reason: r}] += n
+	}
+}
+
+// reasonDeltas are the changes the new verdicts make to the
+// defects-by-reason counts, in key order.
+func reasonDeltas(vs []Verdict) []ReasonDelta {
+	agg := map[ReasonKey]int{}
+	for i := range vs {
+		addReasons(agg, vs[i].Key.Seller, &vs[i].Old, -1)
+		addReasons(agg, vs[i].Key.Seller, &vs[i].Counted, +1)
+	}
+	out := make([]ReasonDelta, 0, len(agg))
+	for k, n := range agg {
+		if n != 0 {
+			out = append(out, ReasonDelta{Key: k, Invalid: n})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i].Key, out[j].Key
+		if a.Seller != b.Seller {
+			return a.Seller < b.Seller
+		}
+		if a.Policy != b.Policy {
+			return a.Policy < b.Policy
+		}
+		if a.Day != b.Day {
+			return a.Day < b.Day
+		}
+		return a.Reason < b.Reason
+	})
+	return out
 }
 
 func countedKey(k PackageKey, c *Counted) DailyKey {

@@ -59,23 +59,14 @@ func (s *Store) Rates(ctx context.Context, sellerID, policyID string, at []RateA
 
 // ReasonCounts counts the reasons of the seller's packages with no valid
 // tracking in the policy's window ending at asOf (a package with two
-// reasons counts under each): the defects-by-reason chart, without
-// reading the packages' rows.
+// reasons counts under each): the defects-by-reason chart, from the
+// aggregates kept with the rates (a row a day and reason), not from the
+// packages.
 func (s *Store) ReasonCounts(ctx context.Context, sellerID, policyID string, asOf time.Time) (map[vtr.Reason]int, error) {
 	p, err := s.policy(ctx, sellerID, policyID)
 	if err != nil {
 		return nil, err
 	}
 	first, last := engine.Window(p, asOf)
-	byList, err := s.eng.DefectReasons(ctx, sellerID, p.ID, first, last)
-	if err != nil {
-		return nil, err
-	}
-	out := map[vtr.Reason]int{}
-	for list, n := range byList {
-		for _, r := range splitReasons(list) {
-			out[r] += n
-		}
-	}
-	return out, nil
+	return s.eng.ReasonDaily(ctx, sellerID, p.ID, first, last)
 }

@@ -152,8 +152,11 @@ func (s *Store) Unclassified(ctx context.Context) ([]vtr.UnknownCode, error) {
 	return s.eng.Unclassified(ctx)
 }
 
-// LastDay is the latest inclusion day of any package.
-func (s *Store) LastDay(ctx context.Context) (time.Time, error) { return s.eng.LastDay(ctx) }
+// LastDay is the latest inclusion day of any package of a seller ("":
+// of any seller).
+func (s *Store) LastDay(ctx context.Context, sellerID string) (time.Time, error) {
+	return s.eng.LastDay(ctx, sellerID)
+}
 
 // Empty reports whether the store holds no data.
 func (s *Store) Empty(ctx context.Context) (bool, error) { return s.eng.Empty(ctx) }

@@ -113,6 +113,10 @@ func (t *countTx) AddOrderDaily(ctx context.Context, d []ingest.OrderDelta) erro
 	*t.n++
 	return t.Tx.AddOrderDaily(ctx, d)
 }
+func (t *countTx) AddReasonDaily(ctx context.Context, d []ingest.ReasonDelta) error {
+	*t.n++
+	return t.Tx.AddReasonDaily(ctx, d)
+}
 func (t *countTx) AddUnknown(ctx context.Context, u []vtr.UnknownCode) error {
 	*t.n++
 	return t.Tx.AddUnknown(ctx, u)

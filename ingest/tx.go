@@ -34,11 +34,11 @@ type Engine interface {
 	OrderDaily(ctx context.Context, sellerID, policy string, from, to time.Time) ([]vtr.OrderDayCount, error)
 	// Defects streams the packages of q.
 	Defects(ctx context.Context, q DefectQuery, emit func(*DefectSource) error) error
-	// DefectReasons counts the invalid packages of a seller under a
-	// policy included from day from to day to, by their stored reasons.
-	DefectReasons(ctx context.Context, sellerID, policy string, from, to time.Time) (map[string]int, error)
+	// ReasonDaily sums the defects-by-reason counts of a seller under a
+	// policy from day from to day to (inclusive).
+	ReasonDaily(ctx context.Context, sellerID, policy string, from, to time.Time) (map[vtr.Reason]int, error)
 	Unclassified(ctx context.Context) ([]vtr.UnknownCode, error)
-	LastDay(ctx context.Context) (time.Time, error)
+	LastDay(ctx context.Context, sellerID string) (time.Time, error)
 	Empty(ctx context.Context) (bool, error)
 	Close() error
 }
@@ -106,6 +106,9 @@ type Tx interface {
 	// rows that fall to zero; AddUnknown counts unclassified codes.
 	AddDaily(ctx context.Context, d []DailyDelta) error
 	AddOrderDaily(ctx context.Context, d []OrderDelta) error
+	// AddReasonDaily adds deltas to the defects-by-reason counts,
+	// removing rows that fall to zero.
+	AddReasonDaily(ctx context.Context, d []ReasonDelta) error
 	AddUnknown(ctx context.Context, u []vtr.UnknownCode) error
 
 	// Wants reports whether any active webhook subscription asks for an
@@ -122,6 +125,7 @@ type Tx interface {
 	EachOrder(ctx context.Context, fn func(*OrderState) error) error
 	EachDaily(ctx context.Context, fn func(*DailyDelta) error) error
 	EachOrderDaily(ctx context.Context, fn func(*OrderDelta) error) error
+	EachReasonDaily(ctx context.Context, fn func(*ReasonDelta) error) error
 	EachOrphan(ctx context.Context, fn func(*Orphan) error) error
 
 	Commit() error
@@ -215,6 +219,21 @@ type Tally struct{ Valid, Invalid, Exempt, Delivered, OnTime int }
 type DailyDelta struct {
 	Key DailyKey
 	Tally
+}
+
+// ReasonKey is the key of a defects-by-reason row: a seller's packages
+// with no valid tracking under a policy, included on a day, that carry
+// a reason.
+type ReasonKey struct {
+	Seller, Policy string
+	Day            int64
+	Reason         vtr.Reason
+}
+
+// ReasonDelta is a change to (or the content of) a defects-by-reason row.
+type ReasonDelta struct {
+	Key     ReasonKey
+	Invalid int
 }
 
 // OrderKey is the key of an order-level aggregate row.

@@ -65,6 +65,7 @@ func (s *Store) Verify(ctx context.Context) ([]vtr.Difference, error) {
 	}
 	firstShipped := map[orderKey]time.Time{}
 	want := map[DailyKey]*Tally{}
+	wantReasons := map[ReasonKey]int{}
 	for i, k := range keys {
 		if i%verifyChunk == 0 {
 			// The next packages' orders, packages and histories in a few
@@ -110,6 +111,7 @@ func (s *Store) Verify(ctx context.Context) ([]vtr.Difference, error) {
 			add("verdict", key, pkg.Counted.Outcome+" "+pkg.Counted.Reasons, now.Outcome+" "+now.Reasons)
 		}
 		addTally(want, countedKey(k, &now), vtr.VerdictStatus(now.Outcome), now.Delivered, now.OnTime, +1)
+		addReasons(wantReasons, k.Seller, &now, +1)
 	}
 	got := map[DailyKey]Tally{}
 	if err := tx.EachDaily(ctx, func(d *DailyDelta) error { got[d.Key] = d.Tally; return nil }); err != nil {
@@ -123,6 +125,20 @@ func (s *Store) Verify(ctx context.Context) ([]vtr.Difference, error) {
 	for k, g := range got {
 		if w := want[k]; w == nil || *w == (Tally{}) {
 			add("vtr_daily", fmt.Sprint(k), fmt.Sprintf("%+v", g), "absent")
+		}
+	}
+	gotReasons := map[ReasonKey]int{}
+	if err := tx.EachReasonDaily(ctx, func(d *ReasonDelta) error { gotReasons[d.Key] = d.Invalid; return nil }); err != nil {
+		return nil, err
+	}
+	for k, w := range wantReasons {
+		if w != 0 && gotReasons[k] != w {
+			add("reason_daily", fmt.Sprint(k), fmt.Sprint(gotReasons[k]), fmt.Sprint(w))
+		}
+	}
+	for k, g := range gotReasons {
+		if wantReasons[k] == 0 {
+			add("reason_daily", fmt.Sprint(k), fmt.Sprint(g), "absent")
 		}
 	}
 

@@ -15,6 +15,7 @@ var Citus = map[string]string{
 	"packages":            "seller_id",
 	"vtr_daily":           "seller_id",
 	"order_daily":         "seller_id",
+	"reason_daily":        "seller_id",
 	"orphans":             "seller_id",
 	"enforcement":         "seller_id",
 	"enforcement_history": "seller_id",

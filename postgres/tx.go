@@ -334,6 +334,26 @@ func (t *Tx) AddOrderDaily(ctx context.Context, d []ingest.OrderDelta) error {
 	return t.Exec(ctx, `DELETE FROM order_daily WHERE total = 0 AND hits = 0`)
 }
 
+func (t *Tx) AddReasonDaily(ctx context.Context, d []ingest.ReasonDelta) error {
+	if len(d) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(d))
+	for i, x := range d {
+		k := x.Key
+		rows[i] = []any{k.Seller, k.Policy, k.Day, string(k.Reason), x.Invalid}
+	}
+	cols := sqlutil.Columns(rows)
+	if err := t.Exec(ctx, `INSERT INTO reason_daily (seller_id, policy, day, reason, invalid)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::int[])
+		ON CONFLICT (seller_id, policy, day, reason) DO UPDATE SET invalid = reason_daily.invalid + excluded.invalid`, cols...); err != nil {
+		return err
+	}
+	// Rows that fell to zero, among those this batch touched.
+	return t.Exec(ctx, `DELETE FROM reason_daily WHERE invalid = 0 AND (seller_id, policy, day, reason) IN
+		(SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]))`, cols[:4]...)
+}
+
 func (t *Tx) AddUnknown(ctx context.Context, u []vtr.UnknownCode) error {
 	if len(u) == 0 {
 		return nil

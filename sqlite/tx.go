@@ -353,6 +353,38 @@ func (t *Tx) AddOrderDaily(ctx context.Context, d []ingest.OrderDelta) error {
 	return t.Exec(ctx, `DELETE FROM order_daily WHERE total = 0 AND hits = 0`)
 }
 
+func (t *Tx) AddReasonDaily(ctx context.Context, d []ingest.ReasonDelta) error {
+	if len(d) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(d))
+	for i, x := range d {
+		k := x.Key
+		rows[i] = []any{k.Seller, k.Policy, k.Day, string(k.Reason), x.Invalid}
+	}
+	if err := t.insert(ctx, `INSERT INTO reason_daily (seller_id, policy, day, reason, invalid)`,
+		`ON CONFLICT DO UPDATE SET invalid = invalid + excluded.invalid`, rows); err != nil {
+		return err
+	}
+	// Rows that fell to zero, among those this batch touched.
+	keys := make([][]any, len(rows))
+	for i, r := range rows {
+		keys[i] = r[:4]
+	}
+	for len(keys) > 0 {
+		part := keys[:min(insertRows, len(keys))]
+		keys = keys[len(part):]
+		args := make([]any, 0, 4*len(part))
+		for _, k := range part {
+			args = append(args, k...)
+		}
+		if err := t.Exec(ctx, `DELETE FROM reason_daily WHERE invalid = 0 AND (seller_id, policy, day, reason) IN (VALUES `+sqlutil.Values(len(part), 4)+`)`, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (t *Tx) AddUnknown(ctx context.Context, u []vtr.UnknownCode) error {
 	rows := make([][]any, len(u))
 	for i, c := range u {

@@ -83,6 +83,32 @@ func testRates(t *testing.T, open Opener1) {
 	if _, err := mr.Rates(ctx, "nobody", "amazon-us", qs); vtr.ErrorCode(err) != vtr.ENOTFOUND {
 		t.Errorf("unknown seller: %v, want not found", err)
 	}
+
+	// LastDay: the latest day a seller's packages count on; nothing of
+	// the seller after it, and the latest of all sellers' for "".
+	var latest time.Time
+	for _, seller := range []string{"S1", "S2", "S3"} {
+		last, err := s.LastDay(ctx, seller)
+		if err != nil || last.IsZero() {
+			t.Fatalf("%s: LastDay %v, %v", seller, last, err)
+		}
+		if last.After(latest) {
+			latest = last
+		}
+		rep, err := s.Rate(ctx, seller, "amazon-us", last.Add(24*time.Hour-time.Second), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(rep.Days); n == 0 || rep.Days[n-1].Key != last.Format(time.DateOnly) || rep.Overall.Pending != 0 {
+			t.Errorf("%s: LastDay %s, but the rate as of then has days %v and %d pending", seller, last.Format(time.DateOnly), rep.Days, rep.Overall.Pending)
+		}
+	}
+	if all, err := s.LastDay(ctx, ""); err != nil || !all.Equal(latest) {
+		t.Errorf("LastDay of all: %v %v, want %v", all, err, latest)
+	}
+	if none, err := s.LastDay(ctx, "nobody"); err != nil || !none.IsZero() {
+		t.Errorf("LastDay of an unknown seller: %v %v, want zero", none, err)
+	}
 }
 
 // testDefectPages holds the defect stream's positions to the whole

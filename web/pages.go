@@ -312,10 +312,11 @@ func (p *pages) seller(r *http.Request, ss *sqlutil.Session) (*vtr.Seller, error
 	return sel, err
 }
 
-// asOf reads a page's ?as_of: by default now, or the data's latest day
-// when that is earlier (demo data, an import of the past); said is what
-// the page says about it ("" when the default is now or as_of is given).
-func (p *pages) asOf(r *http.Request) (at time.Time, said string, err error) {
+// asOf reads a page's ?as_of: by default now, or the latest day of the
+// seller's data ("": anyone's) when that is earlier (demo data, an
+// import of the past); said is what the page says about it ("" when the
+// default is now or as_of is given).
+func (p *pages) asOf(r *http.Request, sellerID string) (at time.Time, said string, err error) {
 	v := r.URL.Query().Get("as_of")
 	at, err = vtr.ParseAsOf(v, p.s.now())
 	if err != nil {
@@ -324,7 +325,7 @@ func (p *pages) asOf(r *http.Request) (at time.Time, said string, err error) {
 	if v != "" {
 		return at, "", nil
 	}
-	last, err := p.s.cfg.Store.LastDay(r.Context())
+	last, err := p.s.cfg.Store.LastDay(r.Context(), sellerID)
 	if err != nil {
 		return at, "", err
 	}

@@ -40,7 +40,7 @@ func (p *pages) appealForm(w http.ResponseWriter, r *http.Request, ss *sqlutil.S
 		return err
 	}
 	ap := &appealPage{Seller: sel, Policy: q["policy"], Group: q["group"]}
-	if ap.AsOf, ap.AsOfNote, err = p.asOf(r); err != nil {
+	if ap.AsOf, ap.AsOfNote, err = p.asOf(r, sel.ID); err != nil {
 		return err
 	}
 	if err := p.fillAppeal(r, ap, nil); err != nil {
@@ -122,7 +122,7 @@ func (p *pages) appeal(w http.ResponseWriter, r *http.Request, ss *sqlutil.Sessi
 	if c := vtr.ErrorCode(err); c == vtr.EINVALID || c == vtr.ECONFLICT {
 		// Shown on the form, with what was typed kept.
 		ap.Error = vtr.ErrorMessage(err)
-		if ap.AsOf, ap.AsOfNote, err = p.asOf(r); err != nil {
+		if ap.AsOf, ap.AsOfNote, err = p.asOf(r, sel.ID); err != nil {
 			return err
 		}
 		if err := p.fillAppeal(r, ap, &plan); err != nil {

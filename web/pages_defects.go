@@ -58,7 +58,7 @@ func (p *pages) pageFilter(r *http.Request, sel *vtr.Seller, extra ...string) (v
 	if err != nil {
 		return f, nil, "", err
 	}
-	at, note, err := p.asOf(r)
+	at, note, err := p.asOf(r, sel.ID)
 	if err != nil {
 		return f, nil, "", err
 	}
@@ -226,7 +226,7 @@ func (p *pages) defects(w http.ResponseWriter, r *http.Request, ss *sqlutil.Sess
 // defectsCountCap bounds the rows read to count a filter's total when the
 // aggregates cannot give it (several filters at once, the late flags):
 // beyond it the page says "N+".
-const defectsCountCap = 2000
+const defectsCountCap = 500
 
 // defectsTotal is the number of rows a filter matches when the aggregates
 // know it: the invalid packages overall, of a category, of a carrier, or
@@ -306,7 +306,7 @@ func (p *pages) defectsCSV(w http.ResponseWriter, r *http.Request, ss *sqlutil.S
 		// The page's default day, when the data ends before now, is
 		// fixed in the link; without it the API's default (now) holds.
 		q := r.URL.Query()
-		at, _, err := p.asOf(r)
+		at, _, err := p.asOf(r, sel.ID)
 		if err != nil {
 			return err
 		}

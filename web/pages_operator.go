@@ -55,7 +55,7 @@ func (p *pages) operator(w http.ResponseWriter, r *http.Request, ss *sqlutil.Ses
 	ctx := r.Context()
 	op := &operatorPage{Policies: p.s.cfg.Policies.All()}
 	var err error
-	if op.AsOf, op.AsOfNote, err = p.asOf(r); err != nil {
+	if op.AsOf, op.AsOfNote, err = p.asOf(r, ""); err != nil {
 		return err
 	}
 	sellers, err := p.s.cfg.Store.Sellers(ctx)

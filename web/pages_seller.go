@@ -77,7 +77,7 @@ func (p *pages) sellerHome(w http.ResponseWriter, r *http.Request, ss *sqlutil.S
 	if err := noQueryBut(r, "as_of"); err != nil {
 		return err
 	}
-	at, note, err := p.asOf(r)
+	at, note, err := p.asOf(r, sel.ID)
 	if err != nil {
 		return err
 	}

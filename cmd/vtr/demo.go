@@ -88,7 +88,7 @@ func (m *Main) demo(ctx context.Context, args []string) error {
 		}
 	}
 	if !fixed {
-		last, err := store.LastDay(ctx)
+		last, err := store.LastDay(ctx, "")
 		if err != nil {
 			return err
 		}

@@ -232,10 +232,17 @@ func (d *Reader) Unclassified(ctx context.Context) ([]vtr.UnknownCode, error) {
 	})
 }
 
-// LastDay returns the latest inclusion day of any package.
-func (d *Reader) LastDay(ctx context.Context) (time.Time, error) {
+// LastDay returns the latest inclusion day of any package of a seller
+// ("": of any seller).
+func (d *Reader) LastDay(ctx context.Context, sellerID string) (time.Time, error) {
+	// From the aggregates: a few rows a day and group, not a row a
+	// package (a day's row that packages left counts nothing).
+	q, args := `SELECT MAX(day) FROM vtr_daily WHERE valid + invalid + exempt > 0`, []any{}
+	if sellerID != "" {
+		q, args = q+` AND seller_id = ?`, append(args, sellerID)
+	}
 	var n sql.NullInt64
-	if err := d.DB.QueryRowContext(ctx, d.rebind(`SELECT MAX(day) FROM packages`)).Scan(&n); err != nil || !n.Valid {
+	if err := d.DB.QueryRowContext(ctx, d.rebind(q), args...).Scan(&n); err != nil || !n.Valid {
 		return time.Time{}, err
 	}
 	return ingest.Day(n.Int64), nil

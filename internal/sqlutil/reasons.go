@@ -5,25 +5,39 @@ import (
 	"database/sql"
 	"time"
 
+	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/ingest"
 )
 
-// DefectReasons counts a seller's invalid packages under a policy
-// included from day from to day to, by their stored reasons (the comma-
-// separated list). The partial index packages_invalid covers it: only
-// invalid packages are read, and only from the index.
-func (d *Reader) DefectReasons(ctx context.Context, sellerID, policy string, from, to time.Time) (map[string]int, error) {
-	out := map[string]int{}
-	rows, err := d.DB.QueryContext(ctx, d.rebind(`SELECT reasons, COUNT(*) FROM packages
-		WHERE seller_id = ? AND policy = ? AND day BETWEEN ? AND ? AND outcome = 'invalid'
-		GROUP BY reasons`), sellerID, policy, ingest.DayNum(from), ingest.DayNum(to))
+// ReasonDaily sums a seller's defects-by-reason rows under a policy from
+// day from to day to: a row a day and reason, whatever the number of
+// packages.
+func (d *Reader) ReasonDaily(ctx context.Context, sellerID, policy string, from, to time.Time) (map[vtr.Reason]int, error) {
+	out := map[vtr.Reason]int{}
+	rows, err := d.DB.QueryContext(ctx, d.rebind(`SELECT reason, SUM(invalid) FROM reason_daily
+		WHERE seller_id = ? AND policy = ? AND day BETWEEN ? AND ? GROUP BY reason`), sellerID, policy, ingest.DayNum(from), ingest.DayNum(to))
 	return out, Each(rows, err, func(r *sql.Rows) error {
-		var reasons string
+		var reason string
 		var n int
-		if err := r.Scan(&reasons, &n); err != nil {
+		if err := r.Scan(&reason, &n); err != nil {
 			return err
 		}
-		out[reasons] += n
+		if n != 0 {
+			out[vtr.Reason(reason)] = n
+		}
 		return nil
+	})
+}
+
+// EachReasonDaily streams the whole table to fn (Verify).
+func (s *Stmts) EachReasonDaily(ctx context.Context, fn func(*ingest.ReasonDelta) error) error {
+	rows, err := s.Tx.QueryContext(ctx, `SELECT seller_id, policy, day, reason, invalid FROM reason_daily`)
+	return Each(rows, err, func(r *sql.Rows) error {
+		var d ingest.ReasonDelta
+		k := &d.Key
+		if err := r.Scan(&k.Seller, &k.Policy, &k.Day, &k.Reason, &d.Invalid); err != nil {
+			return err
+		}
+		return fn(&d)
 	})
 }
