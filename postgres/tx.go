@@ -306,14 +306,18 @@ func (t *Tx) AddDaily(ctx context.Context, d []ingest.DailyDelta) error {
 		k := x.Key
 		rows[i] = []any{k.Seller, k.Policy, k.Day, k.Category, k.Carrier, k.ShipFrom, x.Valid, x.Invalid, x.Exempt, x.Delivered, x.OnTime}
 	}
+	cols := sqlutil.Columns(rows)
 	if err := t.Exec(ctx, `INSERT INTO vtr_daily (seller_id, policy, day, category, carrier, ship_from_id, valid, invalid, exempt, delivered, on_time)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::int[], $10::int[], $11::int[])
 		ON CONFLICT (seller_id, policy, day, category, carrier, ship_from_id) DO UPDATE SET valid = vtr_daily.valid + excluded.valid,
 		invalid = vtr_daily.invalid + excluded.invalid, exempt = vtr_daily.exempt + excluded.exempt,
-		delivered = vtr_daily.delivered + excluded.delivered, on_time = vtr_daily.on_time + excluded.on_time`, sqlutil.Columns(rows)...); err != nil {
+		delivered = vtr_daily.delivered + excluded.delivered, on_time = vtr_daily.on_time + excluded.on_time`, cols...); err != nil {
 		return err
 	}
-	return t.Exec(ctx, `DELETE FROM vtr_daily WHERE valid = 0 AND invalid = 0 AND exempt = 0 AND delivered = 0 AND on_time = 0`)
+	// Rows that fell to zero, among those this batch touched.
+	return t.Exec(ctx, `DELETE FROM vtr_daily WHERE valid = 0 AND invalid = 0 AND exempt = 0 AND delivered = 0 AND on_time = 0
+		AND (seller_id, policy, day, category, carrier, ship_from_id) IN
+		(SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[]))`, cols[:6]...)
 }
 
 func (t *Tx) AddOrderDaily(ctx context.Context, d []ingest.OrderDelta) error {
@@ -325,13 +329,15 @@ func (t *Tx) AddOrderDaily(ctx context.Context, d []ingest.OrderDelta) error {
 		k := x.Key
 		rows[i] = []any{k.Seller, k.Policy, k.Kind, k.Day, x.Total, x.Hits}
 	}
+	cols := sqlutil.Columns(rows)
 	if err := t.Exec(ctx, `INSERT INTO order_daily (seller_id, policy, kind, day, total, hits)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[], $6::int[])
 		ON CONFLICT (seller_id, policy, kind, day) DO UPDATE SET total = order_daily.total + excluded.total, hits = order_daily.hits + excluded.hits`,
-		sqlutil.Columns(rows)...); err != nil {
+		cols...); err != nil {
 		return err
 	}
-	return t.Exec(ctx, `DELETE FROM order_daily WHERE total = 0 AND hits = 0`)
+	return t.Exec(ctx, `DELETE FROM order_daily WHERE total = 0 AND hits = 0 AND (seller_id, policy, kind, day) IN
+		(SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]))`, cols[:4]...)
 }
 
 func (t *Tx) AddReasonDaily(ctx context.Context, d []ingest.ReasonDelta) error {

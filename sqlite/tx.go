@@ -334,7 +334,26 @@ func (t *Tx) AddDaily(ctx context.Context, d []ingest.DailyDelta) error {
 		exempt = exempt + excluded.exempt, delivered = delivered + excluded.delivered, on_time = on_time + excluded.on_time`, rows); err != nil {
 		return err
 	}
-	return t.Exec(ctx, `DELETE FROM vtr_daily WHERE valid = 0 AND invalid = 0 AND exempt = 0 AND delivered = 0 AND on_time = 0`)
+	return t.deleteZero(ctx, `DELETE FROM vtr_daily WHERE valid = 0 AND invalid = 0 AND exempt = 0 AND delivered = 0 AND on_time = 0
+		AND (seller_id, policy, day, category, carrier, ship_from_id) IN`, rows, 6)
+}
+
+// deleteZero runs del (ending in "IN") over the keys (the first n cells)
+// of the rows a batch just added to: the rows that fell to zero among
+// those it touched, found by key instead of by reading the table.
+func (t *Tx) deleteZero(ctx context.Context, del string, rows [][]any, n int) error {
+	for len(rows) > 0 {
+		part := rows[:min(insertRows, len(rows))]
+		rows = rows[len(part):]
+		args := make([]any, 0, n*len(part))
+		for _, r := range part {
+			args = append(args, r[:n]...)
+		}
+		if err := t.Exec(ctx, del+` (VALUES `+sqlutil.Values(len(part), n)+`)`, args...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (t *Tx) AddOrderDaily(ctx context.Context, d []ingest.OrderDelta) error {
@@ -350,7 +369,7 @@ func (t *Tx) AddOrderDaily(ctx context.Context, d []ingest.OrderDelta) error {
 		`ON CONFLICT DO UPDATE SET total = total + excluded.total, hits = hits + excluded.hits`, rows); err != nil {
 		return err
 	}
-	return t.Exec(ctx, `DELETE FROM order_daily WHERE total = 0 AND hits = 0`)
+	return t.deleteZero(ctx, `DELETE FROM order_daily WHERE total = 0 AND hits = 0 AND (seller_id, policy, kind, day) IN`, rows, 4)
 }
 
 func (t *Tx) AddReasonDaily(ctx context.Context, d []ingest.ReasonDelta) error {
@@ -366,23 +385,7 @@ func (t *Tx) AddReasonDaily(ctx context.Context, d []ingest.ReasonDelta) error {
 		`ON CONFLICT DO UPDATE SET invalid = invalid + excluded.invalid`, rows); err != nil {
 		return err
 	}
-	// Rows that fell to zero, among those this batch touched.
-	keys := make([][]any, len(rows))
-	for i, r := range rows {
-		keys[i] = r[:4]
-	}
-	for len(keys) > 0 {
-		part := keys[:min(insertRows, len(keys))]
-		keys = keys[len(part):]
-		args := make([]any, 0, 4*len(part))
-		for _, k := range part {
-			args = append(args, k...)
-		}
-		if err := t.Exec(ctx, `DELETE FROM reason_daily WHERE invalid = 0 AND (seller_id, policy, day, reason) IN (VALUES `+sqlutil.Values(len(part), 4)+`)`, args...); err != nil {
-			return err
-		}
-	}
-	return nil
+	return t.deleteZero(ctx, `DELETE FROM reason_daily WHERE invalid = 0 AND (seller_id, policy, day, reason) IN`, rows, 4)
 }
 
 func (t *Tx) AddUnknown(ctx context.Context, u []vtr.UnknownCode) error {
