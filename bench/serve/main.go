@@ -16,7 +16,9 @@
 //	           requests/s and p50/p99/max latency
 //	records    scenario B: POST the whole workload to /v1/records in
 //	           chunks of -chunk lines from -clients concurrent clients:
-//	           events/s over the whole run
+//	           events/s over the whole run (the chunks are cut before the
+//	           clock starts, so reading the file takes no core from the
+//	           server)
 //	import     the baseline of scenario B: `vtr import` of the same file
 //	           into a fresh database, timed: events/s
 //
@@ -478,50 +480,42 @@ func records(ctx context.Context, c config, res *results) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.duration)
-	defer cancel()
-	// A reader cuts the file into chunks as the clients take them, so
-	// memory holds only a few chunks.
+	// The whole upload is cut into chunks before the clock starts: the
+	// generator's own reading of the file (a JSON parse a line) must not
+	// compete with the server for the machine's cores while it is
+	// measured. Memory holds the file once.
 	type chunk struct {
 		body   []byte
 		events int
 	}
-	chunks := make(chan chunk, c.clients)
-	var readErr error
-	var fileEvents, lines int
-	go func() {
-		defer close(chunks)
-		var cur chunk
-		n := 0
-		flush := func() bool {
-			if n == 0 {
-				return true
-			}
-			select {
-			case chunks <- cur:
-			case <-ctx.Done():
-				return false
-			}
-			cur, n = chunk{}, 0
-			return true
+	var all []chunk
+	var cur chunk
+	var fileEvents, lines, n int
+	if err := scan(c.in, func(l *line) error {
+		cur.body = append(append(cur.body, l.raw...), '\n')
+		lines++
+		n++
+		if l.typ == "event" {
+			cur.events++
+			fileEvents++
 		}
-		readErr = scan(c.in, func(l *line) error {
-			cur.body = append(append(cur.body, l.raw...), '\n')
-			lines++
-			n++
-			if l.typ == "event" {
-				cur.events++
-				fileEvents++
-			}
-			if n == c.chunk && !flush() {
-				return ctx.Err()
-			}
-			return nil
-		})
-		if readErr == nil {
-			flush()
+		if n == c.chunk {
+			all, cur, n = append(all, cur), chunk{}, 0
 		}
-	}()
+		return nil
+	}); err != nil {
+		return err
+	}
+	if n > 0 {
+		all = append(all, cur)
+	}
+	chunks := make(chan chunk, len(all))
+	for _, ch := range all {
+		chunks <- ch
+	}
+	close(chunks)
+	ctx, cancel := context.WithTimeout(ctx, c.duration)
+	defer cancel()
 	var (
 		errs         errorLog
 		mu           sync.Mutex
@@ -556,9 +550,6 @@ func records(ctx context.Context, c config, res *results) error {
 	wg.Wait()
 	elapsed := time.Since(began)
 	cpu := cpuTime(c.serverPID) - cpu0
-	if readErr != nil {
-		return readErr
-	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("the upload did not finish within -duration %s: %w", c.duration, err)
 	}
