@@ -35,7 +35,7 @@ import (
 // client is an HTTP client with a cookie jar that does not follow
 // redirects, so each answer can be checked.
 type client struct {
-	t    *testing.T
+	t    testing.TB
 	e    *env
 	c    *http.Client
 	csrf string // the session's form token, read from the last page

@@ -49,7 +49,7 @@ var secrets = map[string]string{"aftership": "as-secret", "easypost": "ep-secret
 // env is a real server on loopback over a real database, with an
 // operator key and a key for each of S1 and S2.
 type env struct {
-	t          *testing.T
+	t          testing.TB
 	url        string
 	op, s1, s2 string
 	store      *ingest.Store
@@ -68,7 +68,7 @@ type engine interface {
 
 // open opens a fresh database of an engine; a second call with the same
 // name returns another handle on it (a second server).
-func open(t *testing.T, name, where string) engine {
+func open(t testing.TB, name, where string) engine {
 	t.Helper()
 	var eng engine
 	var err error
@@ -98,7 +98,7 @@ func engines(t *testing.T, fn func(t *testing.T, name string)) {
 	}
 }
 
-func start(t *testing.T, name, where string, keys bool) *env {
+func start(t testing.TB, name, where string, keys bool) *env {
 	t.Helper()
 	eng := open(t, name, where)
 	store := ingest.New(eng, vtr.NewPolicySet(nil))
