@@ -21,8 +21,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/ingest"
 	"github.com/vtr-project/vtr/internal/sqlutil"
@@ -56,10 +57,20 @@ var _ ingest.Engine = (*DB)(nil)
 // migrations. The schema is the connection's search_path (a
 // search_path=… parameter in the URL chooses another).
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	db, err := sql.Open("pgx", dsn)
+	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, vtr.Errorf(vtr.EINVALID, "--db: %v", err)
 	}
+	// Every statement is planned for its own parameters. Prepared
+	// statements otherwise settle on a generic plan after five runs, and
+	// a plan made while a table was nearly empty (a seq scan of
+	// scan_summaries) is kept for as long as nothing analyzes the table:
+	// with autovacuum off, a large import slowed down as it grew. The
+	// statements are a handful a batch, so planning each costs little.
+	if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
+		cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
+	}
+	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(8)
 	db.SetMaxIdleConns(8)
 	d := &DB{db: db, dsn: redact(dsn), WriterWait: DefaultWriterWait, Reader: sqlutil.Reader{DB: db, Rebind: sqlutil.Dollar}}
