@@ -53,6 +53,10 @@ type Acceptance struct {
 	// Verified is true when the number's format, and its check digit
 	// where it has one, were checked against the carrier.
 	Verified bool
+	// IsOrderNumber is true when the tracking number repeats the order's
+	// number (one of the TRACKING_MALFORMED cases): the order number was
+	// pasted into the tracking-number field.
+	IsOrderNumber bool
 
 	// sure is the carrier the number belongs to when that rests on a check
 	// digit or a fixed prefix: the only evidence strong enough to name a
@@ -168,6 +172,7 @@ func AcceptCarrier(p *vtr.Policy, origin string, s *vtr.Shipment) Acceptance {
 		// Walmart: "the tracking number must not equal the PO or
 		// sales-order number" (marketplace-rules.md §12.2); no carrier
 		// prints an order number.
+		a.IsOrderNumber = true
 		a.defect(vtr.TrackingMalformed, FieldTrackingNumber, "The tracking ID is the order number, not a carrier's tracking number.")
 	}
 	return a

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/engine"
-	"github.com/vtr-project/vtr/tracking"
 )
 
 // Finding is what the pre-flight says of one row.
@@ -110,9 +108,9 @@ func (c *Checker) Check(r Row) Finding {
 	// mistake the seller made, the order number pasted into the
 	// tracking-number column, and the other findings follow from it.
 	// (The test of the order number is the engine's; the pre-flight only
-	// words it, and TestCheckOrderIDAsTracking holds the two together.)
+	// words it.)
 	var orderMsg string
-	if slices.Contains(a.Reasons, vtr.TrackingMalformed) && a.Number != "" && tracking.Fold(a.Number) == tracking.Fold(r.OrderID) {
+	if a.IsOrderNumber {
 		orderMsg = fmt.Sprintf("The tracking number is this line's %s (%s), not a carrier's tracking number: the %[1]s was probably pasted into the tracking-number column; enter the number on the carrier's label.",
 			c.orderNumber(), strings.TrimSpace(r.TrackingNumber))
 	}
