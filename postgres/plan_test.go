@@ -2,41 +2,62 @@ package postgres_test
 
 import (
 	"context"
-	"strings"
+	"io"
 	"testing"
 
+	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/ingest"
 	"github.com/vtr-project/vtr/postgres"
 	"github.com/vtr-project/vtr/storetest"
 )
 
-// vtr's connections plan each statement for its parameters (a generic
-// plan made while a table was small outlives its size when nothing
-// analyzes the table), unless the URL says otherwise.
-func TestPlanCacheMode(t *testing.T) {
+// With the server's autovacuum off, nothing else analyzes the tables an
+// import grows, and prepared statements would keep plans made while they
+// were empty: vtr's writes analyze them.
+func TestAnalyzeAfterWrites(t *testing.T) {
+	ctx := context.Background()
 	u := storetest.PostgresURL(t)
-	for _, c := range []struct{ dsn, want string }{
-		{u, "force_custom_plan"},
-		{u + map[bool]string{true: "&", false: "?"}[strings.Contains(u, "?")] + "plan_cache_mode=auto", "auto"},
-	} {
-		d, err := postgres.Open(context.Background(), c.dsn)
+	open := func() *postgres.DB {
+		d, err := postgres.Open(ctx, u)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var got string
-		// Every connection of the pool, not only the first.
-		for range 3 {
-			conn, err := d.SQL().Conn(context.Background())
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close()
-			if err := conn.QueryRowContext(context.Background(), `SHOW plan_cache_mode`).Scan(&got); err != nil {
-				t.Fatal(err)
-			}
-			if got != c.want {
-				t.Errorf("%s: plan_cache_mode %s, want %s", c.dsn, got, c.want)
-			}
+		return d
+	}
+	reltuples := func(d *postgres.DB) float64 {
+		var n float64
+		if err := d.SQL().QueryRowContext(ctx, `SELECT reltuples FROM pg_class WHERE oid = 'scan_summaries'::regclass`).Scan(&n); err != nil {
+			t.Fatal(err)
 		}
-		d.Close()
+		return n
+	}
+	d := open()
+	var av string
+	if err := d.SQL().QueryRowContext(ctx, `SHOW autovacuum`).Scan(&av); err != nil {
+		t.Fatal(err)
+	}
+	if n := reltuples(d); n > 0 {
+		t.Fatalf("a fresh schema's scan_summaries already analyzed: %v rows", n)
+	}
+	recs := storetest.Workload(1, 1500)
+	i := 0
+	if _, err := ingest.New(d, vtr.NewPolicySet(nil)).Import(ctx, func() (vtr.Record, error) {
+		if i == len(recs) {
+			return vtr.Record{}, io.EOF
+		}
+		i++
+		return recs[i-1], nil
+	}, func(err error) { t.Errorf("rejected: %v", err) }); err != nil {
+		t.Fatal(err)
+	}
+	d.Close() // waits for an analysis in progress
+	if av != "off" {
+		t.Logf("autovacuum is %s: PostgreSQL analyzes the tables itself, vtr does not", av)
+		return
+	}
+	d = open()
+	defer d.Close()
+	if n := reltuples(d); n < 1000 {
+		t.Errorf("after an import of %d records, scan_summaries is analyzed with %v rows, want it analyzed", len(recs), n)
 	}
 }

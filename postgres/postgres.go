@@ -19,6 +19,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -49,6 +51,12 @@ type DB struct {
 	WriterWait time.Duration
 	// The typed reads are standard SQL, shared with the other engines.
 	sqlutil.Reader
+	// analyzeAfterWrites: the server's autovacuum is off, so writes
+	// analyze the tables they grew (maybeAnalyze); lastAnalyze is when
+	// that last looked (Unix nanoseconds).
+	analyzeAfterWrites bool
+	lastAnalyze        atomic.Int64
+	analyzing          sync.WaitGroup
 }
 
 var _ ingest.Engine = (*DB)(nil)
@@ -60,15 +68,6 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
 		return nil, vtr.Errorf(vtr.EINVALID, "--db: %v", err)
-	}
-	// Every statement is planned for its own parameters. Prepared
-	// statements otherwise settle on a generic plan after five runs, and
-	// a plan made while a table was nearly empty (a seq scan of
-	// scan_summaries) is kept for as long as nothing analyzes the table:
-	// with autovacuum off, a large import slowed down as it grew. The
-	// statements are a handful a batch, so planning each costs little.
-	if _, set := cfg.RuntimeParams["plan_cache_mode"]; !set {
-		cfg.RuntimeParams["plan_cache_mode"] = "force_custom_plan"
 	}
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(8)
@@ -82,7 +81,65 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	var av string
+	if err := db.QueryRowContext(ctx, `SHOW autovacuum`).Scan(&av); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s: %w", d.dsn, err)
+	}
+	d.analyzeAfterWrites = av == "off"
 	return d, nil
+}
+
+// analyzeEvery is the least time between two looks for tables to analyze.
+const analyzeEvery = 10 * time.Second
+
+// maybeAnalyze analyzes the schema's tables that grew by a fifth since
+// their last analysis, at most every
+// analyzeEvery, when the server's autovacuum is off and so nothing else
+// would. Without it, prepared statements keep the generic plan made while
+// a table was nearly empty (a seq scan of scan_summaries, a table that
+// grows with every import): a full-size import slowed down as it grew,
+// to some 600 events/s. Analyzing invalidates those plans. It runs after
+// a write commits, outside any transaction; a failure changes nothing
+// but the plans, and the next look tries again.
+// The analysis runs on a goroutine of its own, so no commit waits for it;
+// Close waits for it.
+func (d *DB) maybeAnalyze() {
+	if !d.analyzeAfterWrites {
+		return
+	}
+	now := time.Now().UnixNano()
+	last := d.lastAnalyze.Load()
+	if now-last < int64(analyzeEvery) || !d.lastAnalyze.CompareAndSwap(last, now) {
+		return
+	}
+	d.analyzing.Go(func() { d.analyze(context.Background()) })
+}
+
+// analyze analyzes the tables that grew (maybeAnalyze).
+func (d *DB) analyze(ctx context.Context) {
+	var tables []string
+	// By size, not by the statistics views, which lag behind commits:
+	// tables a fifth larger than at their last analysis (by 16 pages at
+	// least).
+	rows, err := d.db.QueryContext(ctx, `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = current_schema() AND c.relkind = 'r'
+		AND pg_relation_size(c.oid) > current_setting('block_size')::bigint * (1.2 * c.relpages + 16)`)
+	if err := sqlutil.Each(rows, err, func(r *sql.Rows) error {
+		var t string
+		if err := r.Scan(&t); err != nil {
+			return err
+		}
+		tables = append(tables, t)
+		return nil
+	}); err != nil {
+		return
+	}
+	for _, t := range tables {
+		if _, err := d.db.ExecContext(ctx, `ANALYZE `+pgx.Identifier{t}.Sanitize()); err != nil {
+			return
+		}
+	}
 }
 
 // redact drops the password from a URL for messages.
@@ -99,8 +156,11 @@ func redact(dsn string) string {
 	return dsn[:scheme+3] + user + dsn[at:]
 }
 
-// Close closes the connections.
-func (d *DB) Close() error { return d.db.Close() }
+// Close closes the connections, after an analysis in progress.
+func (d *DB) Close() error {
+	d.analyzing.Wait()
+	return d.db.Close()
+}
 
 // SQL exposes the handle for benchmarks and tests.
 func (d *DB) SQL() *sql.DB { return d.db }
@@ -172,7 +232,9 @@ func (d *DB) Begin(ctx context.Context) (ingest.Tx, error) {
 		tx.Rollback()
 		return nil, d.translate(fmt.Errorf("begin: %w", err))
 	}
-	return d.newTx(tx), nil
+	t := d.newTx(tx)
+	t.write = true
+	return t, nil
 }
 
 // BeginRead starts a read-only transaction over one snapshot.

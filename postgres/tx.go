@@ -13,15 +13,25 @@ import (
 // Tx is one transaction: ingest.Tx in SQL. Statements are prepared once
 // per transaction.
 type Tx struct {
-	d  *DB
-	tx *sql.Tx
+	d     *DB
+	tx    *sql.Tx
+	write bool
 	sqlutil.Stmts
 }
 
 var _ ingest.Tx = (*Tx)(nil)
 
-// Commit commits; a busy database is a conflict.
-func (t *Tx) Commit() error { return t.d.translate(t.tx.Commit()) }
+// Commit commits; a busy database is a conflict. After a write, tables
+// it grew may be analyzed (DB.maybeAnalyze).
+func (t *Tx) Commit() error {
+	if err := t.d.translate(t.tx.Commit()); err != nil {
+		return err
+	}
+	if t.write {
+		t.d.maybeAnalyze()
+	}
+	return nil
+}
 
 // Rollback abandons the transaction.
 func (t *Tx) Rollback() error { return t.tx.Rollback() }
