@@ -69,15 +69,9 @@ func (s *Store) Defects(ctx context.Context, f vtr.ReportFilter, emit func(*vtr.
 	// rows: the engine leaves the others out instead of sending them.
 	invalidOnly := !f.ShippedLate && !f.DeliveredLate
 	q := DefectQuery{SellerID: f.SellerID, Policy: p.ID, From: first, To: last, InvalidOnly: invalidOnly, After: f.After, Before: f.Before, Scans: f.Scans}
-	carrier := ""
-	if f.Carrier != "" {
-		carrier = tracking.Fold(f.Carrier)
-		if m, ok := tracking.Lookup(f.Carrier); ok {
-			// Packages keep their carrier's code: the engine can
-			// filter by it.
-			carrier, q.Carrier = tracking.Fold(m.Carrier.Code), m.Carrier.Code
-		}
-	}
+	// Packages keep their carrier's code: the engine can filter by it.
+	carrier, code := CarrierFilter(f.Carrier)
+	q.Carrier = code
 	if invalidOnly && (carrier == "" || q.Carrier != "") && f.Category == "" {
 		// Every package the engine sends is a row: it can stop there.
 		q.Limit = f.Limit
@@ -113,6 +107,19 @@ func (s *Store) Defects(ctx context.Context, f vtr.ReportFilter, emit func(*vtr.
 		err = nil
 	}
 	return n, err
+}
+
+// CarrierFilter resolves a report's carrier filter: the folded key a
+// row's carrier must match, and the canonical code when the lookup knows
+// the spelling ("" otherwise, and for no filter).
+func CarrierFilter(name string) (folded, code string) {
+	if name == "" {
+		return "", ""
+	}
+	if m, ok := tracking.Lookup(name); ok {
+		return tracking.Fold(m.Carrier.Code), m.Carrier.Code
+	}
+	return tracking.Fold(name), ""
 }
 
 // errLimit ends a defect stream that reached its filter's limit.

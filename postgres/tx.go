@@ -354,11 +354,7 @@ func (t *Tx) AddReasonDaily(ctx context.Context, d []ingest.ReasonDelta) error {
 	if len(d) == 0 {
 		return nil
 	}
-	rows := make([][]any, len(d))
-	for i, x := range d {
-		k := x.Key
-		rows[i] = []any{k.Seller, k.Policy, k.Day, string(k.Reason), x.Invalid}
-	}
+	rows := sqlutil.ReasonRows(d)
 	cols := sqlutil.Columns(rows)
 	if err := t.Exec(ctx, `INSERT INTO reason_daily (seller_id, policy, day, reason, invalid)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::int[])

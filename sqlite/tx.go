@@ -376,11 +376,7 @@ func (t *Tx) AddReasonDaily(ctx context.Context, d []ingest.ReasonDelta) error {
 	if len(d) == 0 {
 		return nil
 	}
-	rows := make([][]any, len(d))
-	for i, x := range d {
-		k := x.Key
-		rows[i] = []any{k.Seller, k.Policy, k.Day, string(k.Reason), x.Invalid}
-	}
+	rows := sqlutil.ReasonRows(d)
 	if err := t.insert(ctx, `INSERT INTO reason_daily (seller_id, policy, day, reason, invalid)`,
 		`ON CONFLICT DO UPDATE SET invalid = invalid + excluded.invalid`, rows); err != nil {
 		return err

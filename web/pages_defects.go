@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/ingest"
 	"github.com/vtr-project/vtr/internal/sqlutil"
 	"github.com/vtr-project/vtr/report"
 	"github.com/vtr-project/vtr/tracking"
@@ -252,10 +253,7 @@ func (p *pages) defectsTotal(ctx context.Context, f vtr.ReportFilter, reason str
 		}
 		return total, true, nil
 	case f.Carrier != "":
-		want := tracking.Fold(f.Carrier)
-		if m, ok := tracking.Lookup(f.Carrier); ok {
-			want = tracking.Fold(m.Carrier.Code)
-		}
+		want, _ := ingest.CarrierFilter(f.Carrier)
 		for _, c := range rep.Carriers {
 			if tracking.Fold(c.Key) == want {
 				total += c.Invalid

@@ -41,3 +41,14 @@ func (s *Stmts) EachReasonDaily(ctx context.Context, fn func(*ingest.ReasonDelta
 		return fn(&d)
 	})
 }
+
+// ReasonRows are the rows of defects-by-reason deltas: seller, policy,
+// day, reason, invalid.
+func ReasonRows(d []ingest.ReasonDelta) [][]any {
+	rows := make([][]any, len(d))
+	for i, x := range d {
+		k := x.Key
+		rows[i] = []any{k.Seller, k.Policy, k.Day, string(k.Reason), x.Invalid}
+	}
+	return rows
+}
