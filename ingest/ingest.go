@@ -272,11 +272,11 @@ func newBatch(s *Store, tx Tx) *batch {
 		pkgDirty: map[PackageKey]bool{}, numOrders: map[string][]NumberOrder{}}
 }
 
-// prefetch reads in a few statements what the batch's records refer to:
-// the sellers of order IDs named without a seller, the orders named with
-// their packages and histories, and the records parked for those order
-// IDs. Records are then applied from memory; what a record changes is
-// seen by the records after it.
+// prefetch reads in one call (two when an order ID comes without its
+// seller) what the batch's records refer to: the sellers of the order
+// IDs, the orders named with their packages and histories, and the
+// records parked for those order IDs. Records are then applied from
+// memory; what a record changes is seen by the records after it.
 func (b *batch) prefetch(ctx context.Context, recs []vtr.Record) error {
 	// ids: every order ID named; noSeller: those named without a seller.
 	var ids, noSeller []string
@@ -307,32 +307,60 @@ func (b *batch) prefetch(ctx context.Context, recs []vtr.Record) error {
 			refs = append(refs, orderKey{seller, order})
 		}
 	}
-	// The sellers of every ID: a new order joins its ID's list.
-	if err := b.loadOrderSellers(ctx, ids); err != nil {
+	// What is known now is read in one call: the sellers of every ID (a
+	// new order joins its ID's list), the orders named with a seller and
+	// the confirmations of those a shipment names, the records parked for
+	// every ID.
+	shippedRefs := func(keys []orderKey) []orderKey {
+		var out []orderKey
+		for _, k := range keys {
+			if shipped[k.order] {
+				out = append(out, k)
+			}
+		}
+		return out
+	}
+	q := OrderReads{SellersOf: b.needSellers(ids), Orders: b.needOrders(refs),
+		History: b.needHistories(shippedRefs(refs)), OrphansOf: b.needOrphans(ids)}
+	if err := b.read(ctx, q); err != nil {
 		return err
 	}
+	// An ID named without a seller: the orders of every seller with it.
+	var more []orderKey
 	for _, id := range noSeller {
 		for _, s := range b.orderSellers[id] {
-			refs = append(refs, orderKey{s, id})
+			more = append(more, orderKey{s, id})
 		}
 	}
-	if err := b.loadOrders(ctx, refs); err != nil {
-		return err
-	}
-	var hist []orderKey
-	for _, k := range refs {
-		if shipped[k.order] {
-			hist = append(hist, k)
-		}
-	}
-	if err := b.loadHistories(ctx, hist); err != nil {
-		return err
-	}
-	return b.loadOrphans(ctx, ids)
+	return b.read(ctx, OrderReads{Orders: b.needOrders(more), History: b.needHistories(shippedRefs(more))})
 }
 
-// loadOrderSellers reads the sellers of order IDs not loaded yet.
+// The loaders read what a batch has not read yet, each through read.
+
 func (b *batch) loadOrderSellers(ctx context.Context, ids []string) error {
+	return b.read(ctx, OrderReads{SellersOf: b.needSellers(ids)})
+}
+
+// loadOrders reads the orders not loaded yet, with their packages.
+func (b *batch) loadOrders(ctx context.Context, keys []orderKey) error {
+	return b.read(ctx, OrderReads{Orders: b.needOrders(keys)})
+}
+
+// loadHistories reads the confirmations of the packages of orders whose
+// histories are not loaded yet.
+func (b *batch) loadHistories(ctx context.Context, keys []orderKey) error {
+	return b.read(ctx, OrderReads{History: b.needHistories(keys)})
+}
+
+// loadOrphans reads the records parked for order IDs not loaded yet.
+func (b *batch) loadOrphans(ctx context.Context, ids []string) error {
+	return b.read(ctx, OrderReads{OrphansOf: b.needOrphans(ids)})
+}
+
+// The need functions list what is not loaded yet and mark it loaded:
+// read fills it in (or leaves it absent).
+
+func (b *batch) needSellers(ids []string) []string {
 	var need []string
 	for _, id := range ids {
 		if _, ok := b.orderSellers[id]; !ok {
@@ -340,59 +368,21 @@ func (b *batch) loadOrderSellers(ctx context.Context, ids []string) error {
 			need = append(need, id)
 		}
 	}
-	if len(need) == 0 {
-		return nil
-	}
-	got, err := b.tx.OrderSellers(ctx, need)
-	if err != nil {
-		return err
-	}
-	for id, ss := range got {
-		b.orderSellers[id] = ss
-	}
-	return nil
+	return need
 }
 
-// loadOrders reads the orders not loaded yet, with their packages.
-func (b *batch) loadOrders(ctx context.Context, keys []orderKey) error {
+func (b *batch) needOrders(keys []orderKey) []OrderRef {
 	var refs []OrderRef
 	for _, k := range keys {
 		if _, ok := b.orders[k]; !ok {
-			b.orders[k] = nil // absent unless read below
+			b.orders[k] = nil // absent unless read
 			refs = append(refs, OrderRef{k.seller, k.order})
 		}
 	}
-	if len(refs) == 0 {
-		return nil
-	}
-	sts, err := b.tx.Orders(ctx, refs)
-	if err != nil {
-		return err
-	}
-	for _, st := range sts {
-		b.orders[orderKey{st.Order.SellerID, st.Order.ID}] = &orderEntry{st: st}
-	}
-	for _, r := range refs {
-		if b.orders[orderKey{r.Seller, r.Order}] == nil {
-			b.histLoaded[orderKey{r.Seller, r.Order}] = true // no order, no confirmation stored
-		}
-	}
-	pkgs, err := b.tx.OrderPackages(ctx, refs)
-	if err != nil {
-		return err
-	}
-	for i := range pkgs {
-		p := &pkgs[i]
-		b.pkgs[p.Key] = p
-		ok := orderKey{p.Key.Seller, p.Key.Order}
-		b.orderPkgs[ok] = append(b.orderPkgs[ok], p.Key.Package)
-	}
-	return nil
+	return refs
 }
 
-// loadHistories reads the confirmations of the packages of loaded
-// orders whose histories are not loaded yet.
-func (b *batch) loadHistories(ctx context.Context, keys []orderKey) error {
+func (b *batch) needHistories(keys []orderKey) []OrderRef {
 	var refs []OrderRef
 	for _, k := range keys {
 		if !b.histLoaded[k] {
@@ -400,22 +390,10 @@ func (b *batch) loadHistories(ctx context.Context, keys []orderKey) error {
 			refs = append(refs, OrderRef{k.seller, k.order})
 		}
 	}
-	if len(refs) == 0 {
-		return nil
-	}
-	rows, err := b.tx.Histories(ctx, refs)
-	if err != nil {
-		return err
-	}
-	for _, r := range rows {
-		k := PackageKey{r.Shipment.SellerID, r.Shipment.OrderID, r.Shipment.PackageID}
-		b.hist[k] = append(b.hist[k], r)
-	}
-	return nil
+	return refs
 }
 
-// loadOrphans reads the records parked for order IDs not loaded yet.
-func (b *batch) loadOrphans(ctx context.Context, ids []string) error {
+func (b *batch) needOrphans(ids []string) []string {
 	var need []string
 	for _, id := range ids {
 		if !b.orphansLoaded[id] {
@@ -423,14 +401,41 @@ func (b *batch) loadOrphans(ctx context.Context, ids []string) error {
 			need = append(need, id)
 		}
 	}
-	if len(need) == 0 {
+	return need
+}
+
+// read makes the reads of q in one call (Tx.ReadOrders) and keeps what
+// they found.
+func (b *batch) read(ctx context.Context, q OrderReads) error {
+	if len(q.SellersOf)+len(q.Orders)+len(q.History)+len(q.OrphansOf) == 0 {
 		return nil
 	}
-	list, err := b.tx.Orphans(ctx, need)
+	f, err := b.tx.ReadOrders(ctx, q)
 	if err != nil {
 		return err
 	}
-	for _, o := range list {
+	for id, ss := range f.Sellers {
+		b.orderSellers[id] = ss
+	}
+	for _, st := range f.Orders {
+		b.orders[orderKey{st.Order.SellerID, st.Order.ID}] = &orderEntry{st: st}
+	}
+	for _, r := range q.Orders {
+		if b.orders[orderKey{r.Seller, r.Order}] == nil {
+			b.histLoaded[orderKey{r.Seller, r.Order}] = true // no order, no confirmation stored
+		}
+	}
+	for i := range f.Packages {
+		p := &f.Packages[i]
+		b.pkgs[p.Key] = p
+		ok := orderKey{p.Key.Seller, p.Key.Order}
+		b.orderPkgs[ok] = append(b.orderPkgs[ok], p.Key.Package)
+	}
+	for _, r := range f.History {
+		k := PackageKey{r.Shipment.SellerID, r.Shipment.OrderID, r.Shipment.PackageID}
+		b.hist[k] = append(b.hist[k], r)
+	}
+	for _, o := range f.Orphans {
 		g := b.orphanGroup(o.SellerID, o.OrderID)
 		g.rows = append(g.rows, o)
 		g.stored++

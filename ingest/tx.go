@@ -87,6 +87,11 @@ type Tx interface {
 	// AddOrphans parks records, each with its sequence in its group.
 	AddOrphans(ctx context.Context, os []Orphan) error
 
+	// ReadOrders makes the reads of OrderReads in one call: what a batch
+	// reads before it applies its records. An engine whose every call is
+	// a round trip sends them together; another may call ReadOneByOne.
+	ReadOrders(ctx context.Context, q OrderReads) (OrderFacts, error)
+
 	// PackagesByNumber lists, for each number, the packages whose current
 	// number it is.
 	PackagesByNumber(ctx context.Context, nums []string) (map[string][]PackageKey, error)
@@ -130,6 +135,58 @@ type Tx interface {
 
 	Commit() error
 	Rollback() error
+}
+
+// OrderReads names what ReadOrders reads: the sellers of the order IDs
+// SellersOf (OrderSellers), the orders and packages of Orders (Orders,
+// OrderPackages), the confirmations of the orders History (Histories)
+// and the records parked for the order IDs OrphansOf (Orphans). An empty
+// list reads nothing.
+type OrderReads struct {
+	SellersOf []string
+	Orders    []OrderRef
+	History   []OrderRef
+	OrphansOf []string
+}
+
+// OrderFacts is what ReadOrders read, each part as its method returns it.
+type OrderFacts struct {
+	Sellers  map[string][]string
+	Orders   []OrderState
+	Packages []Package
+	History  []ShipmentRow
+	Orphans  []Orphan
+}
+
+// ReadOneByOne makes the reads of q with one method call each: ReadOrders
+// for an engine where a call costs no round trip.
+func ReadOneByOne(ctx context.Context, tx Tx, q OrderReads) (OrderFacts, error) {
+	var f OrderFacts
+	var err error
+	if len(q.SellersOf) > 0 {
+		if f.Sellers, err = tx.OrderSellers(ctx, q.SellersOf); err != nil {
+			return f, err
+		}
+	}
+	if len(q.Orders) > 0 {
+		if f.Orders, err = tx.Orders(ctx, q.Orders); err != nil {
+			return f, err
+		}
+		if f.Packages, err = tx.OrderPackages(ctx, q.Orders); err != nil {
+			return f, err
+		}
+	}
+	if len(q.History) > 0 {
+		if f.History, err = tx.Histories(ctx, q.History); err != nil {
+			return f, err
+		}
+	}
+	if len(q.OrphansOf) > 0 {
+		if f.Orphans, err = tx.Orphans(ctx, q.OrphansOf); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
 }
 
 // PackageKey names a package: seller first (tenancy is in the key).

@@ -56,6 +56,7 @@ type DB struct {
 	// that last looked (Unix nanoseconds).
 	analyzeAfterWrites bool
 	lastAnalyze        atomic.Int64
+	analyzeBusy        atomic.Bool
 	analyzing          sync.WaitGroup
 }
 
@@ -90,20 +91,23 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return d, nil
 }
 
-// analyzeEvery is the least time between two looks for tables to analyze.
-const analyzeEvery = 10 * time.Second
+// analyzeEvery is the least time between two looks for tables to analyze
+// (a look is one catalog query).
+const analyzeEvery = 1 * time.Second
 
 // maybeAnalyze analyzes the schema's tables that grew by a fifth since
-// their last analysis, at most every
-// analyzeEvery, when the server's autovacuum is off and so nothing else
-// would. Without it, prepared statements keep the generic plan made while
-// a table was nearly empty (a seq scan of scan_summaries, a table that
-// grows with every import): a full-size import slowed down as it grew,
-// to some 600 events/s. Analyzing invalidates those plans. It runs after
-// a write commits, outside any transaction; a failure changes nothing
-// but the plans, and the next look tries again.
-// The analysis runs on a goroutine of its own, so no commit waits for it;
-// Close waits for it.
+// their last analysis, at most every analyzeEvery and one analysis at a
+// time, when the server's autovacuum is off and so nothing else would.
+// Without it, plans are made from the statistics of a table nearly
+// empty (a seq scan of scan_summaries, a table that grows with every
+// import): a full-size import slowed down as it grew, to some 600
+// events/s. Analyzing invalidates those plans. Looking every 10 s was
+// too slow for a new server: its first seconds of confirmations ran on
+// seq scans of packages (the load test: 750 confirmations/s, 1,130
+// when it looks every second). It runs after a write commits, outside
+// any transaction; a failure changes nothing but the plans, and the
+// next look tries again. The analysis runs on a goroutine of its own,
+// so no commit waits for it; Close waits for it.
 func (d *DB) maybeAnalyze() {
 	if !d.analyzeAfterWrites {
 		return
@@ -113,7 +117,13 @@ func (d *DB) maybeAnalyze() {
 	if now-last < int64(analyzeEvery) || !d.lastAnalyze.CompareAndSwap(last, now) {
 		return
 	}
-	d.analyzing.Go(func() { d.analyze(context.Background()) })
+	if !d.analyzeBusy.CompareAndSwap(false, true) {
+		return
+	}
+	d.analyzing.Go(func() {
+		defer d.analyzeBusy.Store(false)
+		d.analyze(context.Background())
+	})
 }
 
 // analyze analyzes the tables that grew (maybeAnalyze).
@@ -165,13 +175,19 @@ func (d *DB) Close() error {
 // SQL exposes the handle for benchmarks and tests.
 func (d *DB) SQL() *sql.DB { return d.db }
 
-// lock takes the schema's writer lock (key k) for the transaction.
+// lock takes the schema's writer lock (key k) for the transaction, waiting
+// at most d.WriterWait: one statement, the timeout set in a subquery the
+// planner keeps apart (it calls a volatile function), so it is set before
+// the lock is asked for.
 func (d *DB) lock(ctx context.Context, tx *sql.Tx, k string) error {
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`SET LOCAL lock_timeout = '%dms'`, d.WriterWait.Milliseconds())); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext($1 || current_schema()))`, k)
+	_, err := tx.ExecContext(ctx, lockSQL, d.lockArgs(k)...)
 	return err
+}
+
+const lockSQL = `SELECT pg_advisory_xact_lock(hashtext($1 || current_schema())) FROM (SELECT set_config('lock_timeout', $2, true)) AS timeout`
+
+func (d *DB) lockArgs(k string) []any {
+	return []any{k, fmt.Sprintf("%dms", d.WriterWait.Milliseconds())}
 }
 
 // translate turns driver errors into domain errors where one applies.
@@ -222,18 +238,22 @@ func (d *DB) migrate(ctx context.Context) error {
 	return tx.Commit()
 }
 
-// Begin starts a write transaction holding the writer lock.
+// Begin starts a write transaction holding the writer lock. The
+// transaction is begun by hand on a connection of the pool, so that its
+// statements can be sent together (Tx): BEGIN and the lock in one round
+// trip.
 func (d *DB) Begin(ctx context.Context) (ingest.Tx, error) {
-	tx, err := d.db.BeginTx(ctx, nil)
+	conn, err := d.db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	if err := d.lock(ctx, tx, "vtr-write:"); err != nil {
-		tx.Rollback()
-		return nil, d.translate(fmt.Errorf("begin: %w", err))
+	t := d.newTx(conn)
+	t.write, t.conn = true, conn
+	t.pending = []pendingExec{{q: "BEGIN"}, {q: lockSQL, args: d.lockArgs("vtr-write:")}}
+	if err := t.flush(ctx); err != nil {
+		t.Rollback()
+		return nil, fmt.Errorf("begin: %w", err)
 	}
-	t := d.newTx(tx)
-	t.write = true
 	return t, nil
 }
 
@@ -254,8 +274,9 @@ var (
 
 // newTx wraps a transaction; its statements go to pgx directly, which
 // keeps them prepared per connection (sqlutil.Stmts.Direct).
-func (d *DB) newTx(tx *sql.Tx) *Tx {
-	st := sqlutil.NewStmts(tx, d.translate)
+func (d *DB) newTx(q sqlutil.Querier) *Tx {
+	st := sqlutil.NewStmts(q, d.translate)
 	st.Direct = true
+	tx, _ := q.(*sql.Tx)
 	return &Tx{d: d, tx: tx, Stmts: st}
 }

@@ -163,3 +163,60 @@ func migrationFiles(t *testing.T) int {
 	}
 	return len(files)
 }
+
+// The pipelined reads of a write transaction (one round trip, pgx's own
+// scanning) read what the methods read one by one.
+func TestReadOrders(t *testing.T) {
+	storetest.RunReadOrders(t, openDB(t, storetest.PostgresURL(t)))
+}
+
+// A write transaction queues its writes: one that fails fails the round
+// trip that sends it (here the commit), naming its statement; nothing of
+// the transaction is stored; and the connection goes back to the pool
+// out of any transaction, however often that happens.
+func TestQueuedWriteFails(t *testing.T) {
+	d := openDB(t, storetest.PostgresURL(t))
+	ctx := context.Background()
+	for range 12 { // more than the pool's connections
+		tx, err := d.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.PutSeller(ctx, &vtr.Seller{ID: "S1", Name: "kept only if the transaction commits"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.(*postgres.Tx).Exec(ctx, `INSERT INTO sellers (seller_id, name, policies, ship_from) VALUES (NULL, '', '', '')`); err != nil {
+			t.Fatalf("a queued write failed before it was sent: %v", err)
+		}
+		err = tx.Commit()
+		if err == nil || !strings.Contains(err.Error(), "INSERT INTO sellers") {
+			t.Fatalf("commit = %v; want the failing statement named", err)
+		}
+		if err := tx.Rollback(); err == nil {
+			t.Error("a second end of the transaction succeeded")
+		}
+	}
+	if s, err := d.Seller(ctx, "S1"); err == nil {
+		t.Errorf("seller %+v stored by a transaction that failed", s)
+	}
+	tx, err := d.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.PutSeller(ctx, &vtr.Seller{ID: "S2", Name: "Acme"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if s, err := d.Seller(ctx, "S2"); err != nil || s.Name != "Acme" {
+		t.Errorf("after the failures, a write: %+v, %v", s, err)
+	}
+	var stuck int
+	if err := d.SQL().QueryRow(`SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`).Scan(&stuck); err != nil {
+		t.Fatal(err)
+	}
+	if stuck != 0 {
+		t.Errorf("%d connections left in a transaction", stuck)
+	}
+}

@@ -4,49 +4,232 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/ingest"
 	"github.com/vtr-project/vtr/internal/sqlutil"
 )
 
-// Tx is one transaction: ingest.Tx in SQL. Statements are prepared once
-// per transaction.
+// Tx is one transaction: ingest.Tx in SQL. pgx keeps its statements
+// prepared per connection.
+//
+// A write transaction sends its statements together: it is begun by hand
+// on a connection of its own, Exec queues a write, and the queue goes to
+// the server in one round trip (a pgx batch on that connection) with the
+// next read, before Announce, and with the COMMIT. The import writes a
+// batch's rows in several statements in a row, and for a small batch (a
+// server's confirmation) the round trips, not the statements, were most
+// of its time. Statements still run in the order they were issued; a
+// failing one fails the round trip, and so the transaction, naming its
+// statement.
 type Tx struct {
-	d     *DB
-	tx    *sql.Tx
-	write bool
+	d  *DB
+	tx *sql.Tx // a read transaction's
+	// A write transaction's connection, its queued writes, and whether
+	// it has ended.
+	write   bool
+	conn    *sql.Conn
+	pending []pendingExec
+	ended   bool
 	sqlutil.Stmts
+}
+
+type pendingExec struct {
+	q    string
+	args []any
 }
 
 var _ ingest.Tx = (*Tx)(nil)
 
-// Commit commits; a busy database is a conflict. After a write, tables
-// it grew may be analyzed (DB.maybeAnalyze).
+// Commit commits, a write transaction with its queued writes in the same
+// round trip; a busy database is a conflict. After a write, tables it
+// grew may be analyzed (DB.maybeAnalyze).
 func (t *Tx) Commit() error {
-	if err := t.d.translate(t.tx.Commit()); err != nil {
+	if t.conn == nil {
+		return t.d.translate(t.tx.Commit())
+	}
+	if t.ended {
+		return sql.ErrTxDone
+	}
+	t.pending = append(t.pending, pendingExec{q: "COMMIT"})
+	if err := t.flush(context.Background()); err != nil {
+		t.Rollback()
 		return err
 	}
-	if t.write {
-		t.d.maybeAnalyze()
-	}
+	t.ended = true
+	t.conn.Close()
+	t.d.maybeAnalyze()
 	return nil
 }
 
-// Rollback abandons the transaction.
-func (t *Tx) Rollback() error { return t.tx.Rollback() }
+// Rollback abandons the transaction and its queued writes. A connection
+// that cannot roll back is closed, so the pool never hands out one in a
+// transaction.
+func (t *Tx) Rollback() error {
+	if t.conn == nil {
+		return t.tx.Rollback()
+	}
+	if t.ended {
+		return sql.ErrTxDone
+	}
+	t.ended = true
+	t.pending = nil
+	defer t.conn.Close()
+	_, err := t.conn.ExecContext(context.Background(), "ROLLBACK")
+	if err != nil {
+		t.conn.Raw(func(dc any) error {
+			if c, ok := dc.(*stdlib.Conn); ok {
+				c.Conn().Close(context.Background())
+			}
+			return nil
+		})
+	}
+	return err
+}
+
+// Exec runs a statement; in a write transaction it queues it (Tx).
+func (t *Tx) Exec(ctx context.Context, q string, args ...any) error {
+	if t.conn == nil {
+		return t.Stmts.Exec(ctx, q, args...)
+	}
+	t.pending = append(t.pending, pendingExec{q: q, args: args})
+	return nil
+}
+
+// Query sends the queued writes, then runs a query.
+func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := t.flush(ctx); err != nil {
+		return nil, err
+	}
+	return t.Stmts.Query(ctx, q, args...)
+}
+
+// QueryRow sends the queued writes, then runs a query for one row.
+func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) (*sql.Row, error) {
+	if err := t.flush(ctx); err != nil {
+		return nil, err
+	}
+	return t.Stmts.QueryRow(ctx, q, args...)
+}
+
+// read is a query and what to do with each of its rows.
+type read struct {
+	q    string
+	args []any
+	row  func(sqlutil.Scanner) error
+}
+
+// flush sends the queued writes.
+func (t *Tx) flush(ctx context.Context) error { return t.run(ctx) }
+
+// run sends the queued writes, then the reads rs, and reads their
+// results in order: in a write transaction one round trip (a pgx batch
+// on its connection), otherwise one per statement.
+func (t *Tx) run(ctx context.Context, rs ...read) error {
+	list := t.pending
+	t.pending = nil
+	if t.conn == nil {
+		for _, p := range list {
+			if err := t.Stmts.Exec(ctx, p.q, p.args...); err != nil {
+				return err
+			}
+		}
+		for _, r := range rs {
+			rows, err := t.Stmts.Query(ctx, r.q, r.args...)
+			if err := each(rows, err, func(rows *sql.Rows) error { return r.row(rows) }); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if len(list)+len(rs) == 0 {
+		return nil
+	}
+	return t.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("postgres: the connection is a %T, not pgx's", dc)
+		}
+		var b pgx.Batch
+		for _, p := range list {
+			b.Queue(p.q, p.args...)
+		}
+		for _, r := range rs {
+			b.Queue(r.q, r.args...)
+		}
+		br := c.Conn().SendBatch(ctx, &b)
+		defer br.Close()
+		for _, p := range list {
+			tag, err := br.Exec()
+			if err != nil {
+				return statementError(p.q, t.d.translate(err))
+			}
+			if p.q == "COMMIT" && tag.String() != "COMMIT" {
+				return fmt.Errorf("commit: the transaction was rolled back")
+			}
+		}
+		for _, r := range rs {
+			rows, err := br.Query()
+			if err != nil {
+				return statementError(r.q, t.d.translate(err))
+			}
+			for rows.Next() {
+				if err := r.row(rows); err != nil {
+					rows.Close()
+					return err
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return statementError(r.q, t.d.translate(err))
+			}
+		}
+		return t.d.translate(br.Close())
+	})
+}
+
+// statementError names the statement an error came from, unless it is
+// already said in the domain's words (another writer holds the lock).
+func statementError(q string, err error) error {
+	var ve *vtr.Error
+	if errors.As(err, &ve) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", statementName(q), err)
+}
+
+// statementName is the start of a statement, for errors: "INSERT INTO
+// orders", "UPDATE packages", "DELETE FROM vtr_daily".
+func statementName(q string) string {
+	f := strings.Fields(q)
+	n := 2
+	if len(f) > 0 && (strings.EqualFold(f[0], "INSERT") || strings.EqualFold(f[0], "DELETE")) {
+		n = 3
+	}
+	if len(f) > 0 && strings.EqualFold(f[0], "SELECT") {
+		for i, w := range f {
+			if strings.EqualFold(w, "FROM") && i+1 < len(f) {
+				return "SELECT FROM " + f[i+1]
+			}
+		}
+	}
+	return strings.Join(f[:min(n, len(f))], " ")
+}
 
 func (t *Tx) Seller(ctx context.Context, id string) (vtr.Seller, bool, error) {
 	s := vtr.Seller{ID: id}
-	row, err := t.QueryRow(ctx, `SELECT name, policies, ship_from FROM sellers WHERE seller_id = $1`, id)
-	if err != nil {
-		return s, false, err
-	}
 	var pol, sf string
-	if err := row.Scan(&s.Name, &pol, &sf); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return s, false, nil
-		}
+	found := false
+	err := t.run(ctx, read{`SELECT name, policies, ship_from FROM sellers WHERE seller_id = $1`, []any{id}, func(r sqlutil.Scanner) error {
+		found = true
+		return r.Scan(&s.Name, &pol, &sf)
+	}})
+	if err != nil || !found {
 		return s, false, err
 	}
 	return s, true, sqlutil.DecodeSeller(&s, pol, sf)
@@ -60,15 +243,14 @@ func (t *Tx) PutSeller(ctx context.Context, s *vtr.Seller) error {
 
 func (t *Tx) SellerPackages(ctx context.Context, sellerID string) ([]ingest.PackageKey, error) {
 	var out []ingest.PackageKey
-	rows, err := t.Query(ctx, `SELECT order_id, package_id FROM packages WHERE seller_id = $1`, sellerID)
-	return out, each(rows, err, func(r *sql.Rows) error {
+	return out, t.run(ctx, read{`SELECT order_id, package_id FROM packages WHERE seller_id = $1`, []any{sellerID}, func(r sqlutil.Scanner) error {
 		k := ingest.PackageKey{Seller: sellerID}
 		if err := r.Scan(&k.Order, &k.Package); err != nil {
 			return err
 		}
 		out = append(out, k)
 		return nil
-	})
+	}})
 }
 
 // Bulk reads take their keys as arrays (= ANY, unnest) and bulk writes
@@ -79,24 +261,30 @@ const refsIn = `(seller_id, order_id) IN (SELECT * FROM unnest($1::text[], $2::t
 
 func (t *Tx) Orders(ctx context.Context, refs []ingest.OrderRef) ([]ingest.OrderState, error) {
 	var out []ingest.OrderState
+	return out, t.run(ctx, readOrders(refs, &out))
+}
+
+func readOrders(refs []ingest.OrderRef, out *[]ingest.OrderState) read {
 	sellers, orders := sqlutil.Refs(refs)
-	rows, err := t.Query(ctx, `SELECT `+sqlutil.OrderColumns+` FROM orders WHERE `+refsIn, sellers, orders)
-	return out, each(rows, err, func(r *sql.Rows) error {
+	return read{`SELECT ` + sqlutil.OrderColumns + ` FROM orders WHERE ` + refsIn, []any{sellers, orders}, func(r sqlutil.Scanner) error {
 		st, err := sqlutil.ScanOrder(r)
-		out = append(out, st)
+		*out = append(*out, st)
 		return err
-	})
+	}}
 }
 
 func (t *Tx) OrderSellers(ctx context.Context, orderIDs []string) (map[string][]string, error) {
 	out := map[string][]string{}
-	rows, err := t.Query(ctx, `SELECT order_id, seller_id FROM orders WHERE order_id = ANY($1) ORDER BY order_id, seller_id`, orderIDs)
-	return out, each(rows, err, func(r *sql.Rows) error {
+	return out, t.run(ctx, readOrderSellers(orderIDs, out))
+}
+
+func readOrderSellers(orderIDs []string, out map[string][]string) read {
+	return read{`SELECT order_id, seller_id FROM orders WHERE order_id = ANY($1) ORDER BY order_id, seller_id`, []any{orderIDs}, func(r sqlutil.Scanner) error {
 		var o, s string
 		err := r.Scan(&o, &s)
 		out[o] = append(out[o], s)
 		return err
-	})
+	}}
 }
 
 func (t *Tx) PutOrders(ctx context.Context, os []*ingest.OrderState) error {
@@ -118,24 +306,30 @@ func (t *Tx) PutOrders(ctx context.Context, os []*ingest.OrderState) error {
 
 func (t *Tx) OrderPackages(ctx context.Context, refs []ingest.OrderRef) ([]ingest.Package, error) {
 	var out []ingest.Package
+	return out, t.run(ctx, readOrderPackages(refs, &out))
+}
+
+func readOrderPackages(refs []ingest.OrderRef, out *[]ingest.Package) read {
 	sellers, orders := sqlutil.Refs(refs)
-	rows, err := t.Query(ctx, `SELECT `+sqlutil.PackageColumns+` FROM packages WHERE `+refsIn+` ORDER BY seller_id, order_id, package_id`, sellers, orders)
-	return out, each(rows, err, func(r *sql.Rows) error {
+	return read{`SELECT ` + sqlutil.PackageColumns + ` FROM packages WHERE ` + refsIn + ` ORDER BY seller_id, order_id, package_id`, []any{sellers, orders}, func(r sqlutil.Scanner) error {
 		p, err := sqlutil.ScanPackage(r)
-		out = append(out, p)
+		*out = append(*out, p)
 		return err
-	})
+	}}
 }
 
 func (t *Tx) Histories(ctx context.Context, refs []ingest.OrderRef) ([]ingest.ShipmentRow, error) {
 	var out []ingest.ShipmentRow
+	return out, t.run(ctx, readHistories(refs, &out))
+}
+
+func readHistories(refs []ingest.OrderRef, out *[]ingest.ShipmentRow) read {
 	sellers, orders := sqlutil.Refs(refs)
-	rows, err := t.Query(ctx, `SELECT `+sqlutil.ShipmentRowColumns+` FROM shipments WHERE `+refsIn+` ORDER BY seller_id, order_id, package_id, seq`, sellers, orders)
-	return out, each(rows, err, func(r *sql.Rows) error {
+	return read{`SELECT ` + sqlutil.ShipmentRowColumns + ` FROM shipments WHERE ` + refsIn + ` ORDER BY seller_id, order_id, package_id, seq`, []any{sellers, orders}, func(r sqlutil.Scanner) error {
 		row, err := sqlutil.ScanShipmentRow(r)
-		out = append(out, row)
+		*out = append(*out, row)
 		return err
-	})
+	}}
 }
 
 func (t *Tx) AddShipments(ctx context.Context, list []ingest.ShipmentRow) error {
@@ -190,12 +384,36 @@ func (t *Tx) PutVerdicts(ctx context.Context, vs []ingest.Verdict) error {
 
 func (t *Tx) Orphans(ctx context.Context, orderIDs []string) ([]ingest.Orphan, error) {
 	var out []ingest.Orphan
-	rows, err := t.Query(ctx, `SELECT seller_id, order_id, seq, kind, body FROM orphans WHERE order_id = ANY($1) ORDER BY seller_id, order_id, seq`, orderIDs)
-	return out, each(rows, err, func(r *sql.Rows) error {
+	return out, t.run(ctx, readOrphans(orderIDs, &out))
+}
+
+func readOrphans(orderIDs []string, out *[]ingest.Orphan) read {
+	return read{`SELECT seller_id, order_id, seq, kind, body FROM orphans WHERE order_id = ANY($1) ORDER BY seller_id, order_id, seq`, []any{orderIDs}, func(r sqlutil.Scanner) error {
 		o, err := sqlutil.ScanOrphan(r)
-		out = append(out, o)
+		*out = append(*out, o)
 		return err
-	})
+	}}
+}
+
+// ReadOrders sends the reads of q together, after the queued writes: one
+// round trip.
+func (t *Tx) ReadOrders(ctx context.Context, q ingest.OrderReads) (ingest.OrderFacts, error) {
+	var f ingest.OrderFacts
+	var rs []read
+	if len(q.SellersOf) > 0 {
+		f.Sellers = map[string][]string{}
+		rs = append(rs, readOrderSellers(q.SellersOf, f.Sellers))
+	}
+	if len(q.Orders) > 0 {
+		rs = append(rs, readOrders(q.Orders, &f.Orders), readOrderPackages(q.Orders, &f.Packages))
+	}
+	if len(q.History) > 0 {
+		rs = append(rs, readHistories(q.History, &f.History))
+	}
+	if len(q.OrphansOf) > 0 {
+		rs = append(rs, readOrphans(q.OrphansOf, &f.Orphans))
+	}
+	return f, t.run(ctx, rs...)
 }
 
 func (t *Tx) DeleteOrphans(ctx context.Context, groups []ingest.OrderRef) error {
@@ -223,26 +441,24 @@ func (t *Tx) PackagesByNumber(ctx context.Context, nums []string) (map[string][]
 	if len(nums) == 0 {
 		return out, nil
 	}
-	rows, err := t.Query(ctx, `SELECT tracking_norm, seller_id, order_id, package_id FROM packages WHERE tracking_norm = ANY($1)`, nums)
-	return out, each(rows, err, func(r *sql.Rows) error {
+	return out, t.run(ctx, read{`SELECT tracking_norm, seller_id, order_id, package_id FROM packages WHERE tracking_norm = ANY($1)`, []any{nums}, func(r sqlutil.Scanner) error {
 		var num string
 		var k ingest.PackageKey
 		err := r.Scan(&num, &k.Seller, &k.Order, &k.Package)
 		out[num] = append(out[num], k)
 		return err
-	})
+	}})
 }
 
 func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]ingest.NumberOrder, error) {
 	out := map[string][]ingest.NumberOrder{}
-	rows, err := t.Query(ctx, `SELECT p.tracking_norm, o.seller_id, o.order_id, MIN(p.cur_shipped_at), o.ship_to FROM packages p
+	return out, t.run(ctx, read{`SELECT p.tracking_norm, o.seller_id, o.order_id, MIN(p.cur_shipped_at), o.ship_to FROM packages p
 		JOIN orders o ON o.seller_id = p.seller_id AND o.order_id = p.order_id
-		WHERE p.tracking_norm = ANY($1) GROUP BY p.tracking_norm, o.seller_id, o.order_id, o.ship_to`, nums)
-	return out, each(rows, err, func(r *sql.Rows) error {
+		WHERE p.tracking_norm = ANY($1) GROUP BY p.tracking_norm, o.seller_id, o.order_id, o.ship_to`, []any{nums}, func(r sqlutil.Scanner) error {
 		num, o, err := sqlutil.ScanNumberOrder(r)
 		out[num] = append(out[num], o)
 		return err
-	})
+	}})
 }
 
 func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, error) {
@@ -258,10 +474,9 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, err
 		byID[[2]string{e.TrackingNumber, e.ID}] = e
 	}
 	var out []*vtr.Event
-	r, err := t.Query(ctx, `INSERT INTO events (`+sqlutil.EventColumns+`) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
+	return out, t.run(ctx, read{`INSERT INTO events (` + sqlutil.EventColumns + `) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
 		$5::bigint[], $6::int[], $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
-		$16::text[], $17::text[], $18::text[], $19::text[]) ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, sqlutil.Columns(rows)...)
-	return out, each(r, err, func(r *sql.Rows) error {
+		$16::text[], $17::text[], $18::text[], $19::text[]) ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, sqlutil.Columns(rows), func(r sqlutil.Scanner) error {
 		var k [2]string
 		if err := r.Scan(&k[0], &k[1]); err != nil {
 			return err
@@ -271,13 +486,12 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, err
 			delete(byID, k) // the same event twice in one chunk is stored once
 		}
 		return nil
-	})
+	}})
 }
 
 func (t *Tx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error) {
 	out := make(map[string]vtr.ScanSummary, len(nums))
-	rows, err := t.Query(ctx, `SELECT tracking_norm, `+sqlutil.SummaryColumns+` FROM scan_summaries WHERE tracking_norm = ANY($1)`, nums)
-	return out, each(rows, err, func(r *sql.Rows) error {
+	return out, t.run(ctx, read{`SELECT tracking_norm, ` + sqlutil.SummaryColumns + ` FROM scan_summaries WHERE tracking_norm = ANY($1)`, []any{nums}, func(r sqlutil.Scanner) error {
 		var num string
 		var s vtr.ScanSummary
 		if err := sqlutil.ScanSummary(r, &num, &s); err != nil {
@@ -285,7 +499,7 @@ func (t *Tx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanS
 		}
 		out[num] = s
 		return nil
-	})
+	}})
 }
 
 func (t *Tx) PutSummaries(ctx context.Context, list []ingest.NumberSummary) error {

@@ -132,3 +132,7 @@ func migrationFiles(t *testing.T) int {
 	}
 	return len(files)
 }
+
+func TestReadOrders(t *testing.T) {
+	storetest.RunReadOrders(t, openDB(t, filepath.Join(t.TempDir(), "vtr.db")))
+}

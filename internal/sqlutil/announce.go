@@ -12,7 +12,7 @@ import (
 
 // Wants reports, inside tx, whether an active subscription asks for an
 // event type.
-func (o *Outbox) Wants(ctx context.Context, tx *sql.Tx, eventType string) (bool, error) {
+func (o *Outbox) Wants(ctx context.Context, tx Querier, eventType string) (bool, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT events FROM webhook_subscriptions WHERE disabled = 0`)
 	found := false
 	err = Each(rows, err, func(r *sql.Rows) error {
@@ -31,7 +31,7 @@ func (o *Outbox) Wants(ctx context.Context, tx *sql.Tx, eventType string) (bool,
 }
 
 // Announce queues events in tx, stamped now when they carry no time.
-func (o *Outbox) Announce(ctx context.Context, tx *sql.Tx, evs []vtr.OutboxEvent, now time.Time) error {
+func (o *Outbox) Announce(ctx context.Context, tx Querier, evs []vtr.OutboxEvent, now time.Time) error {
 	for _, ev := range evs {
 		if ev.At.IsZero() {
 			ev.At = now.UTC()

@@ -133,7 +133,7 @@ func Body(ev vtr.OutboxEvent) ([]byte, error) {
 // signed and sent, whenever and however often. An event ID already
 // queued for a subscription is not queued again, so repeating an event
 // is harmless.
-func (o *Outbox) Enqueue(ctx context.Context, tx *sql.Tx, ev vtr.OutboxEvent) (int, error) {
+func (o *Outbox) Enqueue(ctx context.Context, tx Querier, ev vtr.OutboxEvent) (int, error) {
 	if ev.ID == "" || ev.Type == "" || ev.At.IsZero() {
 		return 0, vtr.Errorf(vtr.EINVALID, "an outbox event needs an id, a type and a time")
 	}

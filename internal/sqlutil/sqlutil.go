@@ -429,14 +429,23 @@ func Values(n, cols int) string {
 // closing them in every transaction only costs round trips (a third of
 // a small transaction's time on PostgreSQL).
 type Stmts struct {
-	Tx        *sql.Tx
+	Tx        Querier
 	Translate func(error) error
 	Direct    bool
 	m         map[string]*sql.Stmt
 }
 
+// Querier runs statements: a transaction (*sql.Tx), or the connection
+// (*sql.Conn) of one begun by hand.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
 // NewStmts returns the statement runner of a transaction.
-func NewStmts(tx *sql.Tx, translate func(error) error) Stmts {
+func NewStmts(tx Querier, translate func(error) error) Stmts {
 	return Stmts{Tx: tx, Translate: translate, m: map[string]*sql.Stmt{}}
 }
 
