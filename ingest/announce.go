@@ -36,11 +36,14 @@ func (b *batch) announceDefects(ctx context.Context, vs []Verdict) error {
 		}
 		if !asked {
 			asked = true
-			w, err := b.tx.Wants(ctx, vtr.EventDefectCreated)
-			if err != nil {
-				return err
+			if !b.wantsRead { // else read with the batch's first reads
+				w, err := b.tx.Wants(ctx, vtr.EventDefectCreated)
+				if err != nil {
+					return err
+				}
+				b.wanted, b.wantsRead = w, true
 			}
-			wanted = w
+			wanted = b.wanted
 		}
 		if !wanted {
 			return nil

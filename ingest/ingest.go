@@ -238,6 +238,9 @@ type batch struct {
 	unknown map[[3]string]*vtr.UnknownCode
 	// verify: summaries are the recomputed ones, never read from storage.
 	verify bool
+	// wanted says whether a subscription wants defect events, once
+	// wantsRead.
+	wanted, wantsRead bool
 }
 
 type orderKey struct{ seller, order string }
@@ -320,9 +323,12 @@ func (b *batch) prefetch(ctx context.Context, recs []vtr.Record) error {
 		}
 		return out
 	}
-	q := OrderReads{SellersOf: b.needSellers(ids), Orders: b.needOrders(refs),
-		History: b.needHistories(shippedRefs(refs)), OrphansOf: b.needOrphans(ids)}
-	if err := b.read(ctx, q); err != nil {
+	q := Reads{OrderSellers: b.needSellers(ids), Orders: b.needOrders(refs),
+		History: b.needHistories(shippedRefs(refs)), OrphansOf: b.needOrphans(ids), Sellers: b.needSellerRows(refs)}
+	if !b.wantsRead && !b.verify {
+		q.Wants = vtr.EventDefectCreated // asked with the rest: announceDefects may need it
+	}
+	if _, err := b.read(ctx, q); err != nil {
 		return err
 	}
 	// An ID named without a seller: the orders of every seller with it.
@@ -332,29 +338,34 @@ func (b *batch) prefetch(ctx context.Context, recs []vtr.Record) error {
 			more = append(more, orderKey{s, id})
 		}
 	}
-	return b.read(ctx, OrderReads{Orders: b.needOrders(more), History: b.needHistories(shippedRefs(more))})
+	_, err := b.read(ctx, Reads{Orders: b.needOrders(more), History: b.needHistories(shippedRefs(more))})
+	return err
 }
 
 // The loaders read what a batch has not read yet, each through read.
 
 func (b *batch) loadOrderSellers(ctx context.Context, ids []string) error {
-	return b.read(ctx, OrderReads{SellersOf: b.needSellers(ids)})
+	_, err := b.read(ctx, Reads{OrderSellers: b.needSellers(ids)})
+	return err
 }
 
 // loadOrders reads the orders not loaded yet, with their packages.
 func (b *batch) loadOrders(ctx context.Context, keys []orderKey) error {
-	return b.read(ctx, OrderReads{Orders: b.needOrders(keys)})
+	_, err := b.read(ctx, Reads{Orders: b.needOrders(keys)})
+	return err
 }
 
 // loadHistories reads the confirmations of the packages of orders whose
 // histories are not loaded yet.
 func (b *batch) loadHistories(ctx context.Context, keys []orderKey) error {
-	return b.read(ctx, OrderReads{History: b.needHistories(keys)})
+	_, err := b.read(ctx, Reads{History: b.needHistories(keys)})
+	return err
 }
 
 // loadOrphans reads the records parked for order IDs not loaded yet.
 func (b *batch) loadOrphans(ctx context.Context, ids []string) error {
-	return b.read(ctx, OrderReads{OrphansOf: b.needOrphans(ids)})
+	_, err := b.read(ctx, Reads{OrphansOf: b.needOrphans(ids)})
+	return err
 }
 
 // The need functions list what is not loaded yet and mark it loaded:
@@ -393,6 +404,19 @@ func (b *batch) needHistories(keys []orderKey) []OrderRef {
 	return refs
 }
 
+// needSellerRows lists the sellers of refs not loaded yet.
+func (b *batch) needSellerRows(refs []orderKey) []string {
+	var need []string
+	seen := map[string]bool{}
+	for _, k := range refs {
+		if _, ok := b.sellers[k.seller]; !ok && !seen[k.seller] {
+			seen[k.seller] = true
+			need = append(need, k.seller)
+		}
+	}
+	return need
+}
+
 func (b *batch) needOrphans(ids []string) []string {
 	var need []string
 	for _, id := range ids {
@@ -404,17 +428,30 @@ func (b *batch) needOrphans(ids []string) []string {
 	return need
 }
 
-// read makes the reads of q in one call (Tx.ReadOrders) and keeps what
-// they found.
-func (b *batch) read(ctx context.Context, q OrderReads) error {
-	if len(q.SellersOf)+len(q.Orders)+len(q.History)+len(q.OrphansOf) == 0 {
-		return nil
+// read makes the reads of q in one call (Tx.Read) and keeps what they
+// found; the packages of numbers are the caller's.
+func (b *batch) read(ctx context.Context, q Reads) (ReadResults, error) {
+	if q.empty() {
+		return ReadResults{}, nil
 	}
-	f, err := b.tx.ReadOrders(ctx, q)
+	f, err := b.tx.Read(ctx, q)
 	if err != nil {
-		return err
+		return f, err
 	}
-	for id, ss := range f.Sellers {
+	for _, id := range q.Sellers {
+		s, ok := f.Sellers[id]
+		if !ok {
+			s = vtr.Seller{ID: id} // judged without its ship-from addresses until it arrives
+		}
+		b.sellers[id] = &s
+	}
+	if q.Wants != "" {
+		b.wanted, b.wantsRead = f.Wanted, true
+	}
+	for _, n := range q.Summaries {
+		b.summaries[n] = &summaryEntry{s: f.Summaries[n]}
+	}
+	for id, ss := range f.OrderSellers {
 		b.orderSellers[id] = ss
 	}
 	for _, st := range f.Orders {
@@ -440,7 +477,7 @@ func (b *batch) read(ctx context.Context, q OrderReads) error {
 		g.rows = append(g.rows, o)
 		g.stored++
 	}
-	return nil
+	return f, nil
 }
 
 func (b *batch) orphanGroup(seller, order string) *orphanGroup {
@@ -544,15 +581,10 @@ func (b *batch) seller(ctx context.Context, id string) (*vtr.Seller, error) {
 	if s, ok := b.sellers[id]; ok {
 		return s, nil
 	}
-	s, ok, err := b.tx.Seller(ctx, id)
-	if err != nil {
+	if _, err := b.read(ctx, Reads{Sellers: []string{id}}); err != nil {
 		return nil, err
 	}
-	if !ok {
-		s = vtr.Seller{ID: id}
-	}
-	b.sellers[id] = &s
-	return &s, nil
+	return b.sellers[id], nil
 }
 
 // order returns an order, nil when there is none.
@@ -923,17 +955,8 @@ func (b *batch) flushEvents(ctx context.Context) error {
 // loadSummaries reads the stored summaries of numbers not in the batch
 // yet; numbers without one start empty.
 func (b *batch) loadSummaries(ctx context.Context, nums []string) error {
-	if len(nums) == 0 {
-		return nil
-	}
-	got, err := b.tx.Summaries(ctx, nums)
-	if err != nil {
-		return err
-	}
-	for _, n := range nums {
-		b.summaries[n] = &summaryEntry{s: got[n]}
-	}
-	return nil
+	_, err := b.read(ctx, Reads{Summaries: nums})
+	return err
 }
 
 func (b *batch) summary(ctx context.Context, num string) (*vtr.ScanSummary, error) {
@@ -963,10 +986,21 @@ func (b *batch) finish(ctx context.Context) error {
 		nums = append(nums, num)
 	}
 	sort.Strings(nums)
-	byNum, err := b.tx.PackagesByNumber(ctx, nums)
+	// The scan summaries of those numbers are read with them: judging
+	// their packages needs them.
+	var unread []string
+	if !b.verify {
+		for _, num := range nums {
+			if _, ok := b.summaries[num]; !ok {
+				unread = append(unread, num)
+			}
+		}
+	}
+	f, err := b.read(ctx, Reads{Numbers: nums, Summaries: unread})
 	if err != nil {
 		return err
 	}
+	byNum := f.Numbers
 	for _, num := range nums {
 		for _, k := range byNum[num] {
 			b.dirtyPkgs[k] = true

@@ -87,10 +87,10 @@ type Tx interface {
 	// AddOrphans parks records, each with its sequence in its group.
 	AddOrphans(ctx context.Context, os []Orphan) error
 
-	// ReadOrders makes the reads of OrderReads in one call: what a batch
-	// reads before it applies its records. An engine whose every call is
-	// a round trip sends them together; another may call ReadOneByOne.
-	ReadOrders(ctx context.Context, q OrderReads) (OrderFacts, error)
+	// Read makes the reads of q in one call: a batch asks for what it
+	// will need together. An engine whose every call is a round trip
+	// sends them together; another may call ReadOneByOne.
+	Read(ctx context.Context, q Reads) (ReadResults, error)
 
 	// PackagesByNumber lists, for each number, the packages whose current
 	// number it is.
@@ -137,34 +137,50 @@ type Tx interface {
 	Rollback() error
 }
 
-// OrderReads names what ReadOrders reads: the sellers of the order IDs
-// SellersOf (OrderSellers), the orders and packages of Orders (Orders,
-// OrderPackages), the confirmations of the orders History (Histories)
-// and the records parked for the order IDs OrphansOf (Orphans). An empty
-// list reads nothing.
-type OrderReads struct {
-	SellersOf []string
-	Orders    []OrderRef
-	History   []OrderRef
-	OrphansOf []string
+// Reads names what Read reads, each part as the method named: the
+// sellers of the order IDs OrderSellers (OrderSellers), the orders and
+// packages of Orders (Orders, OrderPackages), the confirmations of the
+// orders History (Histories), the records parked for the order IDs
+// OrphansOf (Orphans), the seller rows of Sellers (Seller), whether a
+// subscription wants the event type Wants (Wants), the packages of the
+// numbers Numbers (PackagesByNumber) and the scan summaries of Summaries
+// (Summaries). An empty part reads nothing.
+type Reads struct {
+	OrderSellers []string
+	Orders       []OrderRef
+	History      []OrderRef
+	OrphansOf    []string
+	Sellers      []string
+	Wants        string
+	Numbers      []string
+	Summaries    []string
 }
 
-// OrderFacts is what ReadOrders read, each part as its method returns it.
-type OrderFacts struct {
-	Sellers  map[string][]string
-	Orders   []OrderState
-	Packages []Package
-	History  []ShipmentRow
-	Orphans  []Orphan
+func (q *Reads) empty() bool {
+	return len(q.OrderSellers)+len(q.Orders)+len(q.History)+len(q.OrphansOf)+len(q.Sellers)+len(q.Numbers)+len(q.Summaries) == 0 && q.Wants == ""
 }
 
-// ReadOneByOne makes the reads of q with one method call each: ReadOrders
-// for an engine where a call costs no round trip.
-func ReadOneByOne(ctx context.Context, tx Tx, q OrderReads) (OrderFacts, error) {
-	var f OrderFacts
+// ReadResults is what Read read, each part as its method returns it
+// (Sellers: the sellers found).
+type ReadResults struct {
+	OrderSellers map[string][]string
+	Orders       []OrderState
+	Packages     []Package
+	History      []ShipmentRow
+	Orphans      []Orphan
+	Sellers      map[string]vtr.Seller
+	Wanted       bool
+	Numbers      map[string][]PackageKey
+	Summaries    map[string]vtr.ScanSummary
+}
+
+// ReadOneByOne makes the reads of q with one method call each: Read for
+// an engine where a call costs no round trip.
+func ReadOneByOne(ctx context.Context, tx Tx, q Reads) (ReadResults, error) {
+	var f ReadResults
 	var err error
-	if len(q.SellersOf) > 0 {
-		if f.Sellers, err = tx.OrderSellers(ctx, q.SellersOf); err != nil {
+	if len(q.OrderSellers) > 0 {
+		if f.OrderSellers, err = tx.OrderSellers(ctx, q.OrderSellers); err != nil {
 			return f, err
 		}
 	}
@@ -183,6 +199,33 @@ func ReadOneByOne(ctx context.Context, tx Tx, q OrderReads) (OrderFacts, error) 
 	}
 	if len(q.OrphansOf) > 0 {
 		if f.Orphans, err = tx.Orphans(ctx, q.OrphansOf); err != nil {
+			return f, err
+		}
+	}
+	if len(q.Sellers) > 0 {
+		f.Sellers = map[string]vtr.Seller{}
+		for _, id := range q.Sellers {
+			s, ok, err := tx.Seller(ctx, id)
+			if err != nil {
+				return f, err
+			}
+			if ok {
+				f.Sellers[id] = s
+			}
+		}
+	}
+	if q.Wants != "" {
+		if f.Wanted, err = tx.Wants(ctx, q.Wants); err != nil {
+			return f, err
+		}
+	}
+	if len(q.Numbers) > 0 {
+		if f.Numbers, err = tx.PackagesByNumber(ctx, q.Numbers); err != nil {
+			return f, err
+		}
+	}
+	if len(q.Summaries) > 0 {
+		if f.Summaries, err = tx.Summaries(ctx, q.Summaries); err != nil {
 			return f, err
 		}
 	}

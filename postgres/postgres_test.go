@@ -166,8 +166,8 @@ func migrationFiles(t *testing.T) int {
 
 // The pipelined reads of a write transaction (one round trip, pgx's own
 // scanning) read what the methods read one by one.
-func TestReadOrders(t *testing.T) {
-	storetest.RunReadOrders(t, openDB(t, storetest.PostgresURL(t)))
+func TestRead(t *testing.T) {
+	storetest.RunRead(t, openDB(t, storetest.PostgresURL(t)))
 }
 
 // A write transaction queues its writes: one that fails fails the round

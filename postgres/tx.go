@@ -222,17 +222,28 @@ func statementName(q string) string {
 }
 
 func (t *Tx) Seller(ctx context.Context, id string) (vtr.Seller, bool, error) {
-	s := vtr.Seller{ID: id}
-	var pol, sf string
-	found := false
-	err := t.run(ctx, read{`SELECT name, policies, ship_from FROM sellers WHERE seller_id = $1`, []any{id}, func(r sqlutil.Scanner) error {
-		found = true
-		return r.Scan(&s.Name, &pol, &sf)
-	}})
-	if err != nil || !found {
-		return s, false, err
+	out := map[string]vtr.Seller{}
+	err := t.run(ctx, readSellers([]string{id}, out))
+	s, ok := out[id]
+	if !ok {
+		s = vtr.Seller{ID: id}
 	}
-	return s, true, sqlutil.DecodeSeller(&s, pol, sf)
+	return s, ok, err
+}
+
+func readSellers(ids []string, out map[string]vtr.Seller) read {
+	return read{`SELECT seller_id, name, policies, ship_from FROM sellers WHERE seller_id = ANY($1)`, []any{ids}, func(r sqlutil.Scanner) error {
+		var s vtr.Seller
+		var pol, sf string
+		if err := r.Scan(&s.ID, &s.Name, &pol, &sf); err != nil {
+			return err
+		}
+		if err := sqlutil.DecodeSeller(&s, pol, sf); err != nil {
+			return err
+		}
+		out[s.ID] = s
+		return nil
+	}}
 }
 
 func (t *Tx) PutSeller(ctx context.Context, s *vtr.Seller) error {
@@ -395,14 +406,14 @@ func readOrphans(orderIDs []string, out *[]ingest.Orphan) read {
 	}}
 }
 
-// ReadOrders sends the reads of q together, after the queued writes: one
+// Read sends the reads of q together, after the queued writes: one
 // round trip.
-func (t *Tx) ReadOrders(ctx context.Context, q ingest.OrderReads) (ingest.OrderFacts, error) {
-	var f ingest.OrderFacts
+func (t *Tx) Read(ctx context.Context, q ingest.Reads) (ingest.ReadResults, error) {
+	var f ingest.ReadResults
 	var rs []read
-	if len(q.SellersOf) > 0 {
-		f.Sellers = map[string][]string{}
-		rs = append(rs, readOrderSellers(q.SellersOf, f.Sellers))
+	if len(q.OrderSellers) > 0 {
+		f.OrderSellers = map[string][]string{}
+		rs = append(rs, readOrderSellers(q.OrderSellers, f.OrderSellers))
 	}
 	if len(q.Orders) > 0 {
 		rs = append(rs, readOrders(q.Orders, &f.Orders), readOrderPackages(q.Orders, &f.Packages))
@@ -412,6 +423,21 @@ func (t *Tx) ReadOrders(ctx context.Context, q ingest.OrderReads) (ingest.OrderF
 	}
 	if len(q.OrphansOf) > 0 {
 		rs = append(rs, readOrphans(q.OrphansOf, &f.Orphans))
+	}
+	if len(q.Sellers) > 0 {
+		f.Sellers = map[string]vtr.Seller{}
+		rs = append(rs, readSellers(q.Sellers, f.Sellers))
+	}
+	if q.Wants != "" {
+		rs = append(rs, read{sqlutil.WantsSQL, nil, sqlutil.WantsRow(q.Wants, &f.Wanted)})
+	}
+	if len(q.Numbers) > 0 {
+		f.Numbers = map[string][]ingest.PackageKey{}
+		rs = append(rs, readPackagesByNumber(q.Numbers, f.Numbers))
+	}
+	if len(q.Summaries) > 0 {
+		f.Summaries = make(map[string]vtr.ScanSummary, len(q.Summaries))
+		rs = append(rs, readSummaries(q.Summaries, f.Summaries))
 	}
 	return f, t.run(ctx, rs...)
 }
@@ -441,13 +467,17 @@ func (t *Tx) PackagesByNumber(ctx context.Context, nums []string) (map[string][]
 	if len(nums) == 0 {
 		return out, nil
 	}
-	return out, t.run(ctx, read{`SELECT tracking_norm, seller_id, order_id, package_id FROM packages WHERE tracking_norm = ANY($1)`, []any{nums}, func(r sqlutil.Scanner) error {
+	return out, t.run(ctx, readPackagesByNumber(nums, out))
+}
+
+func readPackagesByNumber(nums []string, out map[string][]ingest.PackageKey) read {
+	return read{`SELECT tracking_norm, seller_id, order_id, package_id FROM packages WHERE tracking_norm = ANY($1)`, []any{nums}, func(r sqlutil.Scanner) error {
 		var num string
 		var k ingest.PackageKey
 		err := r.Scan(&num, &k.Seller, &k.Order, &k.Package)
 		out[num] = append(out[num], k)
 		return err
-	}})
+	}}
 }
 
 func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]ingest.NumberOrder, error) {
@@ -491,7 +521,11 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, err
 
 func (t *Tx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error) {
 	out := make(map[string]vtr.ScanSummary, len(nums))
-	return out, t.run(ctx, read{`SELECT tracking_norm, ` + sqlutil.SummaryColumns + ` FROM scan_summaries WHERE tracking_norm = ANY($1)`, []any{nums}, func(r sqlutil.Scanner) error {
+	return out, t.run(ctx, readSummaries(nums, out))
+}
+
+func readSummaries(nums []string, out map[string]vtr.ScanSummary) read {
+	return read{`SELECT tracking_norm, ` + sqlutil.SummaryColumns + ` FROM scan_summaries WHERE tracking_norm = ANY($1)`, []any{nums}, func(r sqlutil.Scanner) error {
 		var num string
 		var s vtr.ScanSummary
 		if err := sqlutil.ScanSummary(r, &num, &s); err != nil {
@@ -499,7 +533,7 @@ func (t *Tx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanS
 		}
 		out[num] = s
 		return nil
-	}})
+	}}
 }
 
 func (t *Tx) PutSummaries(ctx context.Context, list []ingest.NumberSummary) error {

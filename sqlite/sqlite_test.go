@@ -133,6 +133,6 @@ func migrationFiles(t *testing.T) int {
 	return len(files)
 }
 
-func TestReadOrders(t *testing.T) {
-	storetest.RunReadOrders(t, openDB(t, filepath.Join(t.TempDir(), "vtr.db")))
+func TestRead(t *testing.T) {
+	storetest.RunRead(t, openDB(t, filepath.Join(t.TempDir(), "vtr.db")))
 }

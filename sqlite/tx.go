@@ -392,8 +392,8 @@ func (t *Tx) AddUnknown(ctx context.Context, u []vtr.UnknownCode) error {
 	return t.insert(ctx, `INSERT INTO unknown_codes (source, carrier, code, example, count)`, `ON CONFLICT DO UPDATE SET count = count + excluded.count`, rows)
 }
 
-// ReadOrders makes its reads one by one: on SQLite a call is no round
+// Read makes its reads one by one: on SQLite a call is no round
 // trip.
-func (t *Tx) ReadOrders(ctx context.Context, q ingest.OrderReads) (ingest.OrderFacts, error) {
+func (t *Tx) Read(ctx context.Context, q ingest.Reads) (ingest.ReadResults, error) {
 	return ingest.ReadOneByOne(ctx, t, q)
 }

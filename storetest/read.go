@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,12 +11,12 @@ import (
 	"github.com/vtr-project/vtr/ingest"
 )
 
-// RunReadOrders checks an engine's Tx.ReadOrders (the reads a batch makes
-// before it applies its records, in one call) against the same reads made
+// RunRead checks an engine's Tx.Read (the reads a batch makes
+// together, in one call) against the same reads made
 // one by one, on a database holding a workload, a parked record and an
 // order written in the same transaction just before the read (which the
 // read must see). eng is open on an empty database.
-func RunReadOrders(t *testing.T, eng ingest.Engine) {
+func RunRead(t *testing.T, eng ingest.Engine) {
 	ctx := context.Background()
 	recs := Workload(3, 300)
 	shipped := time.Date(2026, 10, 2, 15, 0, 0, 0, time.UTC)
@@ -46,18 +47,26 @@ func RunReadOrders(t *testing.T, eng ingest.Engine) {
 	if err := tx.PutOrders(ctx, []*ingest.OrderState{fresh}); err != nil {
 		t.Fatal(err)
 	}
-	q := ingest.OrderReads{SellersOf: ids, Orders: refs, History: refs, OrphansOf: ids}
-	got, err := tx.ReadOrders(ctx, q)
+	var nums []string
+	for _, r := range recs {
+		if r.Shipment != nil {
+			nums = append(nums, strings.ToUpper(strings.ReplaceAll(r.Shipment.TrackingNumber, " ", "")))
+		}
+	}
+	nums = append(nums, "NO-SUCH-NUMBER")
+	q := ingest.Reads{OrderSellers: ids, Orders: refs, History: refs, OrphansOf: ids, Sellers: []string{"S1", "S2", "S3", "S9"},
+		Wants: vtr.EventDefectCreated, Numbers: nums, Summaries: nums}
+	got, err := tx.Read(ctx, q)
 	if err != nil {
-		t.Fatalf("ReadOrders: %v", err)
+		t.Fatalf("Read: %v", err)
 	}
 	want, err := ingest.ReadOneByOne(ctx, tx, q)
 	if err != nil {
 		t.Fatalf("one by one: %v", err)
 	}
 	if !reflect.DeepEqual(got, want) {
-		t.Errorf("ReadOrders differs from the reads one by one:\n sellers %d/%d, orders %d/%d, packages %d/%d, history %d/%d, orphans %d/%d",
-			len(got.Sellers), len(want.Sellers), len(got.Orders), len(want.Orders), len(got.Packages), len(want.Packages),
+		t.Errorf("Read differs from the reads one by one:\n sellers %d/%d, orders %d/%d, packages %d/%d, history %d/%d, orphans %d/%d",
+			len(got.OrderSellers), len(want.OrderSellers), len(got.Orders), len(want.Orders), len(got.Packages), len(want.Packages),
 			len(got.History), len(want.History), len(got.Orphans), len(want.Orphans))
 		for i := range min(len(got.Packages), len(want.Packages)) {
 			if !reflect.DeepEqual(got.Packages[i], want.Packages[i]) {
@@ -72,11 +81,15 @@ func RunReadOrders(t *testing.T, eng ingest.Engine) {
 		t.Errorf("read %d orders (want 301), %d packages, %d confirmations, %d parked records (want 1 for %s)",
 			len(got.Orders), len(got.Packages), len(got.History), len(got.Orphans), parked)
 	}
-	if ss := got.Sellers[fresh.Order.ID]; len(ss) != 1 || ss[0] != "S2" {
+	if len(got.Sellers) != 3 || len(got.Numbers) == 0 || len(got.Summaries) == 0 || got.Wanted {
+		t.Errorf("read %d sellers (want 3), packages of %d numbers, %d summaries, wanted %v (no subscription)",
+			len(got.Sellers), len(got.Numbers), len(got.Summaries), got.Wanted)
+	}
+	if ss := got.OrderSellers[fresh.Order.ID]; len(ss) != 1 || ss[0] != "S2" {
 		t.Errorf("sellers of %s = %v, want [S2] (written in this transaction)", fresh.Order.ID, ss)
 	}
 	// Nothing asked, nothing read.
-	if f, err := tx.ReadOrders(ctx, ingest.OrderReads{}); err != nil || !reflect.DeepEqual(f, ingest.OrderFacts{}) {
-		t.Errorf("an empty ReadOrders = %+v, %v; want nothing", f, err)
+	if f, err := tx.Read(ctx, ingest.Reads{}); err != nil || !reflect.DeepEqual(f, ingest.ReadResults{}) {
+		t.Errorf("an empty Read = %+v, %v; want nothing", f, err)
 	}
 }
