@@ -2,6 +2,9 @@ package sqlite_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -135,4 +138,86 @@ func migrationFiles(t *testing.T) int {
 
 func TestRead(t *testing.T) {
 	storetest.RunRead(t, openDB(t, filepath.Join(t.TempDir(), "vtr.db")))
+}
+
+// Migration 0012 rebuilds orders in their key and reindexes packages by
+// day in the report's order: a database from before it keeps every
+// order, and its aggregates still equal a full recomputation.
+func TestMigrationOrdersByKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vtr.db")
+	d := openDB(t, path)
+	ctx := context.Background()
+	s := ingest.New(d, nil)
+	recs := storetest.Workload(5, 200)
+	i := 0
+	if _, err := s.Import(ctx, func() (vtr.Record, error) {
+		if i == len(recs) {
+			return vtr.Record{}, io.EOF
+		}
+		i++
+		return recs[i-1], nil
+	}, func(err error) { t.Errorf("rejected: %v", err) }); err != nil {
+		t.Fatal(err)
+	}
+	dump := func(db *sql.DB) string {
+		var b strings.Builder
+		rows, err := db.Query(`SELECT seller_id, order_id, policy, purchased_at, category, value_minor, currency, ship_to, ship_by, deliver_by,
+			digital, freight, cancelled_at, cancelled_by_seller, first_shipped_at FROM orders ORDER BY seller_id, order_id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintln(&b, vals...)
+		}
+		return b.String()
+	}
+	want := dump(d.SQL())
+	// Back to the schema before 0012: orders with a rowid, packages by day
+	// without their order.
+	for _, q := range []string{
+		`CREATE TABLE orders_old AS SELECT * FROM orders`,
+		`DROP TABLE orders`,
+		`CREATE TABLE orders (seller_id TEXT NOT NULL, order_id TEXT NOT NULL, policy TEXT NOT NULL, purchased_at INTEGER NOT NULL,
+			category TEXT NOT NULL, value_minor INTEGER NOT NULL, currency TEXT NOT NULL, ship_to TEXT NOT NULL DEFAULT '{}',
+			ship_by INTEGER NOT NULL DEFAULT 0, deliver_by INTEGER NOT NULL, digital INTEGER NOT NULL DEFAULT 0, freight INTEGER NOT NULL DEFAULT 0,
+			cancelled_at INTEGER NOT NULL DEFAULT 0, cancelled_by_seller INTEGER NOT NULL DEFAULT 0, first_shipped_at INTEGER NOT NULL DEFAULT 0,
+			PRIMARY KEY (seller_id, order_id))`,
+		`INSERT INTO orders SELECT * FROM orders_old`,
+		`DROP TABLE orders_old`,
+		`CREATE INDEX orders_by_order_id ON orders (order_id)`,
+		`DROP INDEX packages_by_day`,
+		`CREATE INDEX packages_by_day ON packages (seller_id, policy, day)`,
+		`DELETE FROM schema_migrations WHERE version = 12`,
+	} {
+		if _, err := d.SQL().Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	d.Close()
+
+	d = openDB(t, path) // applies 0012 again
+	var ddl string
+	if err := d.SQL().QueryRow(`SELECT sql FROM sqlite_master WHERE name = 'orders'`).Scan(&ddl); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(ddl, "WITHOUT ROWID") {
+		t.Errorf("orders after the migration: %s", ddl)
+	}
+	if got := dump(d.SQL()); got != want || want == "" {
+		t.Errorf("orders changed by the migration:\n got %d bytes\nwant %d bytes", len(got), len(want))
+	}
+	diffs, err := ingest.New(d, nil).Verify(ctx)
+	if err != nil || len(diffs) > 0 {
+		t.Errorf("verify after the migration: %v, %d differences", err, len(diffs))
+	}
 }
