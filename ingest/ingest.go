@@ -277,9 +277,10 @@ func newBatch(s *Store, tx Tx) *batch {
 
 // prefetch reads in one call (two when an order ID comes without its
 // seller) what the batch's records refer to: the sellers of the order
-// IDs, the orders named with their packages and histories, and the
-// records parked for those order IDs. Records are then applied from
-// memory; what a record changes is seen by the records after it.
+// IDs, the orders named with their packages and histories, the records
+// parked for those order IDs, the sellers' rows, and whether defect
+// events are wanted. Records are then applied from memory; what a
+// record changes is seen by the records after it.
 func (b *batch) prefetch(ctx context.Context, recs []vtr.Record) error {
 	// ids: every order ID named; noSeller: those named without a seller.
 	var ids, noSeller []string
