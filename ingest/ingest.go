@@ -132,7 +132,7 @@ func (s *Store) Import(ctx context.Context, next func() (vtr.Record, error), rej
 			return total, p.err
 		}
 		if len(p.recs) > 0 {
-			st, err := s.write(ctx, p.recs, rej)
+			st, err := s.write(ctx, p.recs, rej, nil)
 			if err != nil {
 				return total, err
 			}
@@ -172,8 +172,9 @@ func (s *Store) collect(ctx context.Context, next func() (vtr.Record, error), re
 	return recs, rejected, false, nil
 }
 
-// write applies a batch of records in one transaction and commits it.
-func (s *Store) write(ctx context.Context, recs []vtr.Record, reject func(error)) (vtr.ImportStats, error) {
+// write applies a batch of records in one transaction and commits it;
+// before is called, when not nil, just before the commit.
+func (s *Store) write(ctx context.Context, recs []vtr.Record, reject func(error), before func(Tx) error) (vtr.ImportStats, error) {
 	tx, err := s.eng.Begin(ctx)
 	if err != nil {
 		return vtr.ImportStats{}, err
@@ -185,6 +186,9 @@ func (s *Store) write(ctx context.Context, recs []vtr.Record, reject func(error)
 	}
 	if err == nil {
 		err = b.finish(ctx)
+	}
+	if err == nil && before != nil {
+		err = before(tx)
 	}
 	if err == nil {
 		err = ctx.Err() // interrupted: keep only what is committed

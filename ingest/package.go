@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/vtr-project/vtr"
@@ -24,12 +25,62 @@ func (s *Store) OrdersPackages(ctx context.Context, refs []OrderRef, now time.Ti
 		return nil, err
 	}
 	defer tx.Rollback()
-	ps, err := tx.OrderPackages(ctx, refs)
+	out, err := readVerdicts(ctx, tx, refs, now)
 	if err != nil {
 		return nil, err
 	}
+	return out, tx.Commit()
+}
+
+// Confirm applies records in one transaction (at most BatchSize of them:
+// a server's group of shipment confirmations) and, before it commits,
+// reads the verdicts of the orders refs names as OrdersPackages does:
+// what the records' transaction left, in the same transaction, one read
+// with its last writes where the engine sends them together. refs is
+// called once the records are applied (a record the rules refuse is
+// passed to reject and skipped).
+func (s *Store) Confirm(ctx context.Context, recs []vtr.Record, reject func(error), refs func() []OrderRef, now time.Time) (vtr.ImportStats, map[OrderRef]OrderVerdicts, error) {
+	if len(recs) > s.BatchSize {
+		return vtr.ImportStats{}, nil, fmt.Errorf("confirm: %d records, more than one transaction holds (%d)", len(recs), s.BatchSize)
+	}
+	var out map[OrderRef]OrderVerdicts
+	st, err := s.write(ctx, recs, reject, func(tx Tx) error {
+		var err error
+		out, err = readVerdicts(ctx, tx, refs(), now)
+		return err
+	})
+	if err != nil {
+		return vtr.ImportStats{}, nil, err
+	}
+	return st, out, nil
+}
+
+// readVerdicts reads the verdicts of the packages of orders, and whether
+// records wait for them, in one call (Tx.Read).
+func readVerdicts(ctx context.Context, tx Tx, refs []OrderRef, now time.Time) (map[OrderRef]OrderVerdicts, error) {
 	out := make(map[OrderRef]OrderVerdicts, len(refs))
-	for _, p := range ps {
+	if len(refs) == 0 {
+		return out, nil
+	}
+	// Each order once: two confirmations of one order in a group name it
+	// twice, and an engine may read a package once per time its order is
+	// named (SQLite's join did: the answer listed the package twice).
+	seen := make(map[OrderRef]bool, len(refs))
+	uniq := make([]OrderRef, 0, len(refs))
+	ids := make([]string, 0, len(refs))
+	for _, r := range refs {
+		if !seen[r] {
+			seen[r] = true
+			uniq = append(uniq, r)
+			ids = append(ids, r.Order)
+		}
+	}
+	refs = uniq
+	f, err := tx.Read(ctx, Reads{Orders: refs, OrphansOf: ids})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range f.Packages {
 		c := p.Counted
 		status := c.Outcome
 		if c.Policy != "" && c.Day > DayNum(now) && c.Outcome != string(vtr.VerdictExempt) {
@@ -44,15 +95,7 @@ func (s *Store) OrdersPackages(ctx context.Context, refs []OrderRef, now time.Ti
 		})
 		out[ref] = v
 	}
-	ids := make([]string, 0, len(refs))
-	for _, r := range refs {
-		ids = append(ids, r.Order)
-	}
-	orphans, err := tx.Orphans(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	for _, o := range orphans {
+	for _, o := range f.Orphans {
 		for _, r := range refs {
 			if r.Order == o.OrderID && (o.SellerID == r.Seller || o.SellerID == "") {
 				v := out[r]
@@ -61,7 +104,7 @@ func (s *Store) OrdersPackages(ctx context.Context, refs []OrderRef, now time.Ti
 			}
 		}
 	}
-	return out, tx.Commit()
+	return out, nil
 }
 
 // orNone makes an empty list encode as [] rather than null.

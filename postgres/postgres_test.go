@@ -220,3 +220,9 @@ func TestQueuedWriteFails(t *testing.T) {
 		t.Errorf("%d connections left in a transaction", stuck)
 	}
 }
+
+// A group of confirmations reads its verdicts inside its transaction,
+// with its last writes.
+func TestConfirm(t *testing.T) {
+	storetest.RunConfirm(t, openDB(t, storetest.PostgresURL(t)))
+}

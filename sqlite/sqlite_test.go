@@ -221,3 +221,7 @@ func TestMigrationOrdersByKey(t *testing.T) {
 		t.Errorf("verify after the migration: %v, %d differences", err, len(diffs))
 	}
 }
+
+func TestConfirm(t *testing.T) {
+	storetest.RunConfirm(t, openDB(t, filepath.Join(t.TempDir(), "vtr.db")))
+}

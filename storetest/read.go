@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -92,4 +93,102 @@ func RunRead(t *testing.T, eng ingest.Engine) {
 	if f, err := tx.Read(ctx, ingest.Reads{}); err != nil || !reflect.DeepEqual(f, ingest.ReadResults{}) {
 		t.Errorf("an empty Read = %+v, %v; want nothing", f, err)
 	}
+}
+
+// RunConfirm checks Store.Confirm (a server's group of confirmations: the
+// records applied and their orders' verdicts read in one transaction)
+// against the verdicts read after it commits, with a record the rules
+// refuse and one whose order has not arrived in the group. eng is open on
+// an empty database.
+func RunConfirm(t *testing.T, eng ingest.Engine) {
+	ctx := context.Background()
+	s := ingest.New(eng, nil)
+	recs := Workload(4, 40)
+	var base, ships []vtr.Record
+	for _, r := range recs {
+		if r.Shipment != nil && len(ships) < 10 {
+			ships = append(ships, r)
+		} else {
+			base = append(base, r)
+		}
+	}
+	records(t, s, base)
+	sellerOf := map[string]string{}
+	for _, r := range base {
+		if r.Order != nil {
+			sellerOf[r.Order.ID] = r.Order.SellerID
+		}
+	}
+	shipped := time.Date(2026, 10, 2, 15, 0, 0, 0, time.UTC)
+	group := append(ships,
+		vtr.Record{Type: "shipment", Shipment: &vtr.Shipment{SellerID: "S1", OrderID: "111-7777777-7777777", PackageID: "P1",
+			Carrier: "UPS", TrackingNumber: "1Z96F4R8D313969574", ShippedAt: shipped, UploadedAt: shipped}}, // its order has not arrived
+		vtr.Record{Type: "seller", Seller: &vtr.Seller{ID: "S7", Policies: []string{"no-such-policy"}}}) // refused
+	for i := range group {
+		group[i].Line = i + 1
+	}
+	refused := map[int]bool{}
+	var refs []ingest.OrderRef
+	now := fixedNow()
+	_, got, err := s.Confirm(ctx, group, func(err error) {
+		var le *vtr.LineError
+		if !errors.As(err, &le) {
+			t.Errorf("refused without a line: %v", err)
+			return
+		}
+		refused[le.Line] = true
+	}, func() []ingest.OrderRef {
+		for i, r := range group {
+			if !refused[i+1] {
+				seller := r.Shipment.SellerID
+				if seller == "" {
+					seller = sellerOf[r.Shipment.OrderID]
+				}
+				refs = append(refs, ingest.OrderRef{Seller: seller, Order: r.Shipment.OrderID})
+			}
+		}
+		return refs
+	}, now)
+	if err != nil {
+		t.Fatalf("confirm: %v", err)
+	}
+	if len(refused) != 1 || !refused[len(group)] {
+		t.Errorf("refused lines %v, want only %d", refused, len(group))
+	}
+	want, err := s.OrdersPackages(ctx, refs, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("verdicts read before the commit differ from those read after it:\n got %+v\nwant %+v", got, want)
+	}
+	if v := got[ingest.OrderRef{Seller: "S1", Order: "111-7777777-7777777"}]; !v.Waiting || len(v.Packages) != 0 {
+		t.Errorf("a shipment whose order has not arrived: %+v, want waiting", v)
+	}
+	// Each order's packages once, though two confirmations of one order
+	// (a package confirmed again) name it twice.
+	n, twice := 0, false
+	seen := map[ingest.OrderRef]bool{}
+	for _, r := range refs {
+		twice = twice || seen[r]
+		seen[r] = true
+	}
+	for _, v := range got {
+		n += len(v.Packages)
+		ids := map[string]bool{}
+		for _, p := range v.Packages {
+			if ids[p.PackageID] {
+				t.Errorf("package %s listed twice", p.PackageID)
+			}
+			ids[p.PackageID] = true
+		}
+	}
+	if n == 0 || !twice {
+		t.Errorf("%d packages in the verdicts; an order named twice: %v (the group should have one)", n, twice)
+	}
+	s.BatchSize = 3
+	if _, _, err := s.Confirm(ctx, group, func(error) {}, func() []ingest.OrderRef { return nil }, now); err == nil {
+		t.Error("a group larger than a transaction was accepted")
+	}
+	verify(t, s)
 }

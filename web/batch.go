@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"io"
 	"sync"
 
 	"github.com/vtr-project/vtr"
@@ -14,7 +13,8 @@ import (
 // commit): while one batch is written, the requests arriving queue, and
 // the next transaction takes all of them. A request is answered only
 // after the transaction holding its record commits, so nothing is
-// acknowledged early; one transaction and one read serve many requests.
+// acknowledged early; one transaction, its verdicts read inside it before
+// the commit, serves many requests.
 // (Tried and left out, measured with bench/serve: holding a batch back
 // for the clients of the last one, which gained nothing; reading a
 // batch's verdicts beside the next batch's write, which gained nothing
@@ -79,51 +79,41 @@ func (cf *confirmer) run() {
 	}
 }
 
-// commit writes one batch in one import and reads its verdicts back in
-// one snapshot. A record the rules refuse fails its own request only.
+// commit writes one batch in one transaction and reads its verdicts in
+// the same transaction, before it commits. A record the rules refuse
+// fails its own request only.
 func (cf *confirmer) commit(batch []*confirmReq) {
 	s := cf.s
-	ctx := context.Background()
 	refused := make([]error, len(batch))
-	i := 0
-	_, err := s.cfg.Store.Import(ctx, func() (vtr.Record, error) {
-		if i == len(batch) {
-			return vtr.Record{}, io.EOF
+	recs := make([]vtr.Record, len(batch))
+	for i, r := range batch {
+		recs[i] = r.rec
+		recs[i].Line = i + 1
+	}
+	refs := func() []ingest.OrderRef {
+		out := make([]ingest.OrderRef, 0, len(batch))
+		for k, r := range batch {
+			if refused[k] == nil {
+				out = append(out, ingest.OrderRef{Seller: r.rec.Shipment.SellerID, Order: r.rec.Shipment.OrderID})
+			}
 		}
-		rec := batch[i].rec
-		i++
-		rec.Line = i
-		return rec, nil
-	}, func(err error) {
+		return out
+	}
+	_, verdicts, err := s.cfg.Store.Confirm(context.Background(), recs, func(err error) {
 		var le *vtr.LineError
 		if errors.As(err, &le) && le.Line >= 1 && le.Line <= len(batch) {
 			refused[le.Line-1] = vtr.FieldErrorf(vtr.EINVALID, le.Field, "%s", le.Msg)
 		}
-	})
-	if err != nil {
-		for _, r := range batch {
-			r.done <- confirmRes{err: err}
-		}
-		return
-	}
-	refs := make([]ingest.OrderRef, 0, len(batch))
-	for k, r := range batch {
-		if refused[k] == nil {
-			sh := r.rec.Shipment
-			refs = append(refs, ingest.OrderRef{Seller: sh.SellerID, Order: sh.OrderID})
-			s.metrics.records.With(r.rec.Type, r.source).Inc()
-		} else {
-			s.metrics.rejected.With(r.source).Inc()
-		}
-	}
-	verdicts, err := s.cfg.Store.OrdersPackages(ctx, refs, s.now())
+	}, refs, s.now())
 	for k, r := range batch {
 		switch {
-		case refused[k] != nil:
-			r.done <- confirmRes{err: refused[k]}
 		case err != nil:
 			r.done <- confirmRes{err: err}
+		case refused[k] != nil:
+			s.metrics.rejected.With(r.source).Inc()
+			r.done <- confirmRes{err: refused[k]}
 		default:
+			s.metrics.records.With(r.rec.Type, r.source).Inc()
 			sh := r.rec.Shipment
 			r.done <- confirmRes{verdicts: verdicts[ingest.OrderRef{Seller: sh.SellerID, Order: sh.OrderID}]}
 		}

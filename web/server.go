@@ -22,10 +22,13 @@ import (
 )
 
 // Store is what the server reads and writes: vtr's Store and the verdicts
-// of one order's packages.
+// of orders' packages.
 type Store interface {
 	vtr.Store
 	OrdersPackages(ctx context.Context, refs []ingest.OrderRef, now time.Time) (map[ingest.OrderRef]ingest.OrderVerdicts, error)
+	// Confirm applies a group of records in one transaction and reads
+	// the verdicts of refs' orders before it commits.
+	Confirm(ctx context.Context, recs []vtr.Record, reject func(error), refs func() []ingest.OrderRef, now time.Time) (vtr.ImportStats, map[ingest.OrderRef]ingest.OrderVerdicts, error)
 	// Rates answers several rate questions from one read of the
 	// aggregates (a trend's days and the projections).
 	Rates(ctx context.Context, sellerID, policy string, at []ingest.RateAt) ([]*vtr.RateReport, error)
