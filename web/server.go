@@ -25,7 +25,6 @@ import (
 // of orders' packages.
 type Store interface {
 	vtr.Store
-	OrdersPackages(ctx context.Context, refs []ingest.OrderRef, now time.Time) (map[ingest.OrderRef]ingest.OrderVerdicts, error)
 	// Confirm applies a group of records in one transaction and reads
 	// the verdicts of refs' orders before it commits.
 	Confirm(ctx context.Context, recs []vtr.Record, reject func(error), refs func() []ingest.OrderRef, now time.Time) (vtr.ImportStats, map[ingest.OrderRef]ingest.OrderVerdicts, error)
