@@ -33,15 +33,26 @@ func (s *Store) OrdersPackages(ctx context.Context, refs []OrderRef, now time.Ti
 }
 
 // Confirm applies records in one transaction (at most BatchSize of them:
-// a server's group of shipment confirmations) and, before it commits,
-// reads the verdicts of the orders refs names as OrdersPackages does:
-// what the records' transaction left, in the same transaction, one read
-// with its last writes where the engine sends them together. refs is
+// a server's group of shipment confirmations) and reads the verdicts of
+// the orders refs names as OrdersPackages does: on an engine that sends
+// statements together (Pipelined), in the same transaction before it
+// commits, with its last writes; otherwise just after the commit. refs is
 // called once the records are applied (a record the rules refuse is
 // passed to reject and skipped).
 func (s *Store) Confirm(ctx context.Context, recs []vtr.Record, reject func(error), refs func() []OrderRef, now time.Time) (vtr.ImportStats, map[OrderRef]OrderVerdicts, error) {
 	if len(recs) > s.BatchSize {
 		return vtr.ImportStats{}, nil, fmt.Errorf("confirm: %d records, more than one transaction holds (%d)", len(recs), s.BatchSize)
+	}
+	if p, ok := s.eng.(Pipelined); !ok || !p.Pipelined() {
+		// Where a call is no round trip the read costs less in a read
+		// transaction of its own than in the writer's (measured on SQLite
+		// with bench/serve: p99 31–44 ms that way, 48–63 ms inside).
+		st, err := s.write(ctx, recs, reject, nil)
+		if err != nil {
+			return vtr.ImportStats{}, nil, err
+		}
+		out, err := s.OrdersPackages(ctx, refs(), now)
+		return st, out, err
 	}
 	var out map[OrderRef]OrderVerdicts
 	st, err := s.write(ctx, recs, reject, func(tx Tx) error {
@@ -54,6 +65,10 @@ func (s *Store) Confirm(ctx context.Context, recs []vtr.Record, reject func(erro
 	}
 	return st, out, nil
 }
+
+// Pipelined is an engine that sends a transaction's statements together
+// (PostgreSQL): a read added to a write transaction costs no round trip.
+type Pipelined interface{ Pipelined() bool }
 
 // readVerdicts reads the verdicts of the packages of orders, and whether
 // records wait for them, in one call (Tx.Read).

@@ -625,3 +625,7 @@ func (t *Tx) AddUnknown(ctx context.Context, u []vtr.UnknownCode) error {
 	return t.Exec(ctx, `INSERT INTO unknown_codes (source, carrier, code, example, count) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
 		ON CONFLICT (source, carrier, code) DO UPDATE SET count = unknown_codes.count + excluded.count`, sqlutil.Columns(rows)...)
 }
+
+// Pipelined says a write transaction sends its statements together
+// (ingest.Pipelined).
+func (d *DB) Pipelined() bool { return true }
