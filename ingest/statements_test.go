@@ -2,7 +2,6 @@ package ingest_test
 
 import (
 	"context"
-	"io"
 	"path/filepath"
 	"testing"
 
@@ -146,14 +145,7 @@ func TestStatementsPerBatch(t *testing.T) {
 		// order, package and number is read back).
 		for pass := range 2 {
 			eng.n = 0
-			i := 0
-			st, err := s.Import(ctx, func() (vtr.Record, error) {
-				if i == len(recs) {
-					return vtr.Record{}, io.EOF
-				}
-				i++
-				return recs[i-1], nil
-			}, func(err error) { t.Errorf("rejected: %v", err) })
+			st, err := s.Import(ctx, storetest.List(recs), func(err error) { t.Errorf("rejected: %v", err) })
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"io"
 	"testing"
 
 	"github.com/vtr-project/vtr"
@@ -40,14 +39,7 @@ func TestAnalyzeAfterWrites(t *testing.T) {
 		t.Fatalf("a fresh schema's scan_summaries already analyzed: %v rows", n)
 	}
 	recs := storetest.Workload(1, 1500)
-	i := 0
-	if _, err := ingest.New(d, vtr.NewPolicySet(nil)).Import(ctx, func() (vtr.Record, error) {
-		if i == len(recs) {
-			return vtr.Record{}, io.EOF
-		}
-		i++
-		return recs[i-1], nil
-	}, func(err error) { t.Errorf("rejected: %v", err) }); err != nil {
+	if _, err := ingest.New(d, vtr.NewPolicySet(nil)).Import(ctx, storetest.List(recs), func(err error) { t.Errorf("rejected: %v", err) }); err != nil {
 		t.Fatal(err)
 	}
 	d.Close() // waits for an analysis in progress

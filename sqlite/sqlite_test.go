@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -149,14 +148,7 @@ func TestMigrationOrdersByKey(t *testing.T) {
 	ctx := context.Background()
 	s := ingest.New(d, nil)
 	recs := storetest.Workload(5, 200)
-	i := 0
-	if _, err := s.Import(ctx, func() (vtr.Record, error) {
-		if i == len(recs) {
-			return vtr.Record{}, io.EOF
-		}
-		i++
-		return recs[i-1], nil
-	}, func(err error) { t.Errorf("rejected: %v", err) }); err != nil {
+	if _, err := s.Import(ctx, storetest.List(recs), func(err error) { t.Errorf("rejected: %v", err) }); err != nil {
 		t.Fatal(err)
 	}
 	dump := func(db *sql.DB) string {

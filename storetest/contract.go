@@ -179,7 +179,7 @@ func testSameOrderID(t *testing.T, open Opener1) {
 		scan("1Z96F4R8D313969574"), scan("1Z999AA10123456784"),
 	})
 	var rejected []error
-	_, err := s.Import(context.Background(), list([]vtr.Record{{Line: 7, Shipment: ship("", "1001", "UPS", "1Z96F4R8D313969574").Shipment}}),
+	_, err := s.Import(context.Background(), List([]vtr.Record{{Line: 7, Shipment: ship("", "1001", "UPS", "1Z96F4R8D313969574").Shipment}}),
 		func(err error) { rejected = append(rejected, err) })
 	if err != nil {
 		t.Fatal(err)
@@ -299,7 +299,7 @@ func testConcurrent(t *testing.T, open Opener) {
 				defer wg.Done()
 				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 				defer cancel()
-				_, errs[w] = s.Import(ctx, list(parts[w]), func(err error) { errs[w] = fmt.Errorf("rejected: %w", err) })
+				_, errs[w] = s.Import(ctx, List(parts[w]), func(err error) { errs[w] = fmt.Errorf("rejected: %w", err) })
 			}()
 		}
 		wg.Wait()
@@ -317,8 +317,8 @@ func testConcurrent(t *testing.T, open Opener) {
 	}
 }
 
-// list yields records one by one, then io.EOF.
-func list(recs []vtr.Record) func() (vtr.Record, error) {
+// List yields records one by one, then io.EOF: an Import source.
+func List(recs []vtr.Record) func() (vtr.Record, error) {
 	i := 0
 	return func() (vtr.Record, error) {
 		if i == len(recs) {

@@ -73,7 +73,7 @@ func feed(t *testing.T, s vtr.Store, text string) (vtr.ImportStats, []error) {
 // records imports records given as values.
 func records(t *testing.T, s vtr.Store, recs []vtr.Record) {
 	t.Helper()
-	_, err := s.Import(context.Background(), list(recs), func(err error) { t.Errorf("rejected: %v", err) })
+	_, err := s.Import(context.Background(), List(recs), func(err error) { t.Errorf("rejected: %v", err) })
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
-	"io"
 	"net/http/httptest"
 	"regexp"
 	"slices"
@@ -30,14 +29,7 @@ func TestPagesDefectPaging(t *testing.T) {
 	engines(t, func(t *testing.T, name string) {
 		e := start(t, name, location(t, name), true)
 		recs := storetest.Workload(11, 4500)
-		i := 0
-		if _, err := e.store.Import(context.Background(), func() (vtr.Record, error) {
-			if i == len(recs) {
-				return vtr.Record{}, io.EOF
-			}
-			i++
-			return recs[i-1], nil
-		}, func(err error) { t.Errorf("rejected: %v", err) }); err != nil {
+		if _, err := e.store.Import(context.Background(), storetest.List(recs), func(err error) { t.Errorf("rejected: %v", err) }); err != nil {
 			t.Fatal(err)
 		}
 		const asOf = "2026-10-15"
