@@ -68,7 +68,8 @@ func (s *Store) Defects(ctx context.Context, f vtr.ReportFilter, emit func(*vtr.
 	// Without the late flags only packages with no valid tracking are
 	// rows: the engine leaves the others out instead of sending them.
 	invalidOnly := !f.ShippedLate && !f.DeliveredLate
-	q := DefectQuery{SellerID: f.SellerID, Policy: p.ID, From: first, To: last, InvalidOnly: invalidOnly, After: f.After, Before: f.Before, Scans: f.Scans}
+	q := DefectQuery{SellerID: f.SellerID, Policy: p.ID, From: first, To: last, InvalidOnly: invalidOnly,
+		MaybeShippedLate: f.ShippedLate, MaybeDeliveredLate: f.DeliveredLate, After: f.After, Before: f.Before, Scans: f.Scans}
 	// Packages keep their carrier's code: the engine can filter by it.
 	carrier, code := CarrierFilter(f.Carrier)
 	q.Carrier = code

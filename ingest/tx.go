@@ -359,6 +359,14 @@ type DefectQuery struct {
 	SellerID, Policy string
 	From, To         time.Time
 	InvalidOnly      bool
+	// Without InvalidOnly, MaybeShippedLate and MaybeDeliveredLate keep
+	// only the packages with no valid tracking and those that may carry
+	// a late flag asked for: a necessary condition (the order's first
+	// shipment after its ship-by time; delivered and not on time), so that
+	// an engine need not send the packages that cannot be rows. The
+	// engine's rules decide on what comes back. Neither set: every
+	// non-exempt package.
+	MaybeShippedLate, MaybeDeliveredLate bool
 	// Carrier, when set, keeps only the packages of this carrier code.
 	Carrier       string
 	After, Before *vtr.DefectCursor

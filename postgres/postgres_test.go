@@ -170,6 +170,10 @@ func TestRead(t *testing.T) {
 	storetest.RunRead(t, openDB(t, storetest.PostgresURL(t)))
 }
 
+func TestLatePrefilter(t *testing.T) {
+	storetest.RunLatePrefilter(t, openDB(t, storetest.PostgresURL(t)))
+}
+
 // A write transaction queues its writes: one that fails fails the round
 // trip that sends it (here the commit), naming its statement; nothing of
 // the transaction is stored; and the connection goes back to the pool

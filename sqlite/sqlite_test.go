@@ -139,6 +139,10 @@ func TestRead(t *testing.T) {
 	storetest.RunRead(t, openDB(t, filepath.Join(t.TempDir(), "vtr.db")))
 }
 
+func TestLatePrefilter(t *testing.T) {
+	storetest.RunLatePrefilter(t, openDB(t, filepath.Join(t.TempDir(), "vtr.db")))
+}
+
 // Migration 0012 rebuilds orders in their key and reindexes packages by
 // day in the report's order: a database from before it keeps every
 // order, and its aggregates still equal a full recomputation.

@@ -192,3 +192,75 @@ func RunConfirm(t *testing.T, eng ingest.Engine) {
 	}
 	verify(t, s)
 }
+
+// RunLatePrefilter holds the report to the engine's rules when the
+// engine leaves out the packages that cannot be late (the Maybe* fields
+// of ingest.DefectQuery): for every combination of late flags, filter
+// and day, the rows equal those the report makes when the engine sends
+// every non-exempt package, and the engine did leave some out. eng is
+// open on an empty database.
+func RunLatePrefilter(t *testing.T, eng ingest.Engine) {
+	ctx := context.Background()
+	s := ingest.New(eng, nil)
+	records(t, s, Workload(6, 1500))
+	all := &everyPackage{Engine: eng}
+	ref := ingest.New(all, nil)
+	counted := &everyPackage{Engine: eng, keep: true}
+	pre := ingest.New(counted, nil)
+	var shipped, delivered int
+	for _, asOf := range []time.Time{time.Date(2026, 9, 20, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 10, 0, 0, 0, 0, time.UTC)} {
+		for _, seller := range []string{"S1", "S2", "S3"} {
+			for _, f := range []vtr.ReportFilter{
+				{ShippedLate: true},
+				{DeliveredLate: true},
+				{ShippedLate: true, DeliveredLate: true},
+				{ShippedLate: true, DeliveredLate: true, Carrier: "ups"},
+				{ShippedLate: true, Category: "Toys"},
+			} {
+				f.SellerID, f.Policy, f.AsOf = seller, "amazon-us", asOf
+				var want, got []vtr.DefectRow
+				if _, err := ref.Defects(ctx, f, func(d *vtr.DefectRow) error { want = append(want, *d); return nil }); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := pre.Defects(ctx, f, func(d *vtr.DefectRow) error { got = append(got, *d); return nil }); err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%+v: %d rows with the engine's prefilter, %d without", f, len(got), len(want))
+				}
+				for _, d := range want {
+					if d.ShippedLate && !d.NoValidTracking {
+						shipped++
+					}
+					if d.DeliveredLate && !d.NoValidTracking {
+						delivered++
+					}
+				}
+			}
+		}
+	}
+	if shipped == 0 || delivered == 0 {
+		t.Fatalf("rows late only: %d shipped, %d delivered: the workload proves nothing", shipped, delivered)
+	}
+	if counted.sent >= all.sent {
+		t.Errorf("the engine sent %d packages with the prefilter, %d without: it left none out", counted.sent, all.sent)
+	}
+}
+
+// everyPackage is an engine that, unless keep, asks for every non-exempt
+// package instead of those that may be late, and counts what it sends.
+type everyPackage struct {
+	ingest.Engine
+	keep bool
+	sent int
+}
+
+func (e *everyPackage) Defects(ctx context.Context, q ingest.DefectQuery, emit func(*ingest.DefectSource) error) error {
+	if !e.keep {
+		q.MaybeShippedLate, q.MaybeDeliveredLate = false, false
+	}
+	return e.Engine.Defects(ctx, q, func(src *ingest.DefectSource) error {
+		e.sent++
+		return emit(src)
+	})
+}

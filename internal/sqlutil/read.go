@@ -165,6 +165,17 @@ func (d *Reader) Defects(ctx context.Context, q ingest.DefectQuery, emit func(*i
 		where += ` AND p.outcome = 'invalid'`
 	} else {
 		where += ` AND p.outcome <> 'exempt'`
+		if q.MaybeShippedLate || q.MaybeDeliveredLate {
+			// Necessary conditions only: the engine's rules decide.
+			maybe := `p.outcome = 'invalid'`
+			if q.MaybeShippedLate {
+				maybe += ` OR o.first_shipped_at > o.ship_by`
+			}
+			if q.MaybeDeliveredLate {
+				maybe += ` OR (p.delivered AND NOT p.on_time)`
+			}
+			where += ` AND (` + maybe + `)`
+		}
 	}
 	if q.Carrier != "" {
 		where += ` AND p.carrier = ?`
