@@ -218,6 +218,83 @@ func TestMigrationOrdersByKey(t *testing.T) {
 	}
 }
 
+// Migration 0013 keeps scan summaries in arrival order: a database from
+// before it keeps every summary, verifies clean, and goes on importing
+// (the summaries' upsert finds a number through the new unique index).
+func TestMigrationSummariesByArrival(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vtr.db")
+	d := openDB(t, path)
+	ctx := context.Background()
+	recs := storetest.Workload(7, 200)
+	half := len(recs) / 2
+	if _, err := ingest.New(d, nil).Import(ctx, storetest.List(recs[:half]), func(err error) { t.Errorf("rejected: %v", err) }); err != nil {
+		t.Fatal(err)
+	}
+	dump := func(db *sql.DB) string {
+		var b strings.Builder
+		rows, err := db.Query(`SELECT * FROM scan_summaries ORDER BY tracking_norm`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				t.Fatal(err)
+			}
+			fmt.Fprintln(&b, vals...)
+		}
+		return b.String()
+	}
+	want := dump(d.SQL())
+	for _, q := range []string{ // back to the schema before 0013
+		`CREATE TABLE old AS SELECT * FROM scan_summaries`,
+		`DROP TABLE scan_summaries`,
+		`CREATE TABLE scan_summaries (tracking_norm TEXT PRIMARY KEY, events INTEGER NOT NULL, physical INTEGER NOT NULL, unknown INTEGER NOT NULL,
+			first_event_at INTEGER NOT NULL, first_physical_at INTEGER NOT NULL, first_physical_id TEXT NOT NULL, fp_city TEXT NOT NULL,
+			fp_state TEXT NOT NULL, fp_postal_code TEXT NOT NULL, fp_country TEXT NOT NULL, delivered_at INTEGER NOT NULL,
+			attempted_at INTEGER NOT NULL, last_status TEXT NOT NULL, last_at INTEGER NOT NULL, last_id TEXT NOT NULL,
+			delivered_offset INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID`,
+		`INSERT INTO scan_summaries SELECT * FROM old`,
+		`DROP TABLE old`,
+		`DELETE FROM schema_migrations WHERE version = 13`,
+	} {
+		if _, err := d.SQL().Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	d.Close()
+
+	d = openDB(t, path) // applies 0013 again
+	var ddl string
+	if err := d.SQL().QueryRow(`SELECT sql FROM sqlite_master WHERE name = 'scan_summaries'`).Scan(&ddl); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(ddl, "WITHOUT ROWID") || !strings.Contains(ddl, "UNIQUE") {
+		t.Errorf("scan_summaries after the migration: %s", ddl)
+	}
+	if got := dump(d.SQL()); got != want || want == "" {
+		t.Errorf("summaries changed by the migration:\n got %d bytes\nwant %d bytes", len(got), len(want))
+	}
+	s := ingest.New(d, nil)
+	if _, err := s.Import(ctx, storetest.List(recs[half:]), func(err error) { t.Errorf("rejected: %v", err) }); err != nil {
+		t.Fatal(err)
+	}
+	var n, distinct int
+	if err := d.SQL().QueryRow(`SELECT COUNT(*), COUNT(DISTINCT tracking_norm) FROM scan_summaries`).Scan(&n, &distinct); err != nil || n != distinct || n == 0 {
+		t.Errorf("after importing on: %d summaries, %d numbers, %v", n, distinct, err)
+	}
+	diffs, err := s.Verify(ctx)
+	if err != nil || len(diffs) > 0 {
+		t.Errorf("verify after the migration and more records: %v, %d differences", err, len(diffs))
+	}
+}
+
 func TestConfirm(t *testing.T) {
 	storetest.RunConfirm(t, openDB(t, filepath.Join(t.TempDir(), "vtr.db")))
 }
