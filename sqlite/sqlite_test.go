@@ -156,26 +156,8 @@ func TestMigrationOrdersByKey(t *testing.T) {
 		t.Fatal(err)
 	}
 	dump := func(db *sql.DB) string {
-		var b strings.Builder
-		rows, err := db.Query(`SELECT seller_id, order_id, policy, purchased_at, category, value_minor, currency, ship_to, ship_by, deliver_by,
+		return dumpRows(t, db, `SELECT seller_id, order_id, policy, purchased_at, category, value_minor, currency, ship_to, ship_by, deliver_by,
 			digital, freight, cancelled_at, cancelled_by_seller, first_shipped_at FROM orders ORDER BY seller_id, order_id`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintln(&b, vals...)
-		}
-		return b.String()
 	}
 	want := dump(d.SQL())
 	// Back to the schema before 0012: orders with a rowid, packages by day
@@ -230,27 +212,7 @@ func TestMigrationSummariesByArrival(t *testing.T) {
 	if _, err := ingest.New(d, nil).Import(ctx, storetest.List(recs[:half]), func(err error) { t.Errorf("rejected: %v", err) }); err != nil {
 		t.Fatal(err)
 	}
-	dump := func(db *sql.DB) string {
-		var b strings.Builder
-		rows, err := db.Query(`SELECT * FROM scan_summaries ORDER BY tracking_norm`)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		cols, _ := rows.Columns()
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
-			fmt.Fprintln(&b, vals...)
-		}
-		return b.String()
-	}
+	dump := func(db *sql.DB) string { return dumpRows(t, db, `SELECT * FROM scan_summaries ORDER BY tracking_norm`) }
 	want := dump(d.SQL())
 	for _, q := range []string{ // back to the schema before 0013
 		`CREATE TABLE old AS SELECT * FROM scan_summaries`,
@@ -293,6 +255,33 @@ func TestMigrationSummariesByArrival(t *testing.T) {
 	if err != nil || len(diffs) > 0 {
 		t.Errorf("verify after the migration and more records: %v, %d differences", err, len(diffs))
 	}
+}
+
+// dumpRows prints every row a query returns, one line a row.
+func dumpRows(t *testing.T, db *sql.DB, q string) string {
+	t.Helper()
+	var b strings.Builder
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintln(&b, vals...)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }
 
 func TestConfirm(t *testing.T) {
