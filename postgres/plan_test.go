@@ -2,10 +2,13 @@ package postgres_test
 
 import (
 	"context"
+	"database/sql"
+	"slices"
 	"testing"
 
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/ingest"
+	"github.com/vtr-project/vtr/internal/sqlutil"
 	"github.com/vtr-project/vtr/postgres"
 	"github.com/vtr-project/vtr/storetest"
 )
@@ -51,5 +54,39 @@ func TestAnalyzeAfterWrites(t *testing.T) {
 	defer d.Close()
 	if n := reltuples(d); n < 1000 {
 		t.Errorf("after an import of %d records, scan_summaries is analyzed with %v rows, want it analyzed", len(recs), n)
+	}
+	// Only the columns of indexes: the keys have statistics, the long
+	// texts none.
+	var cols []string
+	rows, err := d.SQL().QueryContext(ctx, `SELECT attname FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'packages' ORDER BY attname`)
+	if err := sqlutil.Each(rows, err, func(r *sql.Rows) error {
+		var c string
+		cols = append(cols, c)
+		return r.Scan(&cols[len(cols)-1])
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(cols, "tracking_norm") || !slices.Contains(cols, "order_id") || slices.Contains(cols, "explanation") {
+		t.Errorf("packages analyzed on %v, want its index columns (tracking_norm, order_id, …) and not explanation", cols)
+	}
+}
+
+// Warm opens the whole pool before a server takes its first request,
+// and leaves the connections open and idle.
+func TestWarm(t *testing.T) {
+	ctx := context.Background()
+	d, err := postgres.Open(ctx, storetest.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Warm(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := d.SQL().Stats(); st.OpenConnections != st.MaxOpenConnections || st.Idle != st.OpenConnections || st.OpenConnections < 2 {
+		t.Errorf("after Warm: %d connections open of %d, %d idle", st.OpenConnections, st.MaxOpenConnections, st.Idle)
+	}
+	if err := d.SQL().PingContext(ctx); err != nil {
+		t.Fatal(err)
 	}
 }

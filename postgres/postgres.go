@@ -62,6 +62,30 @@ type DB struct {
 
 var _ ingest.Engine = (*DB)(nil)
 
+// poolSize is how many connections a process holds at most.
+const poolSize = 8
+
+// Warm opens the pool's connections now, so that a server's first
+// requests do not wait for them to be made (each is a new server process
+// on PostgreSQL's side: the first requests of a load test waited some
+// 160 ms for them). They stay open, idle, in the pool.
+func (d *DB) Warm(ctx context.Context) error {
+	conns := make([]*sql.Conn, 0, poolSize)
+	defer func() {
+		for _, c := range conns {
+			c.Close() // back to the pool, open
+		}
+	}()
+	for range poolSize {
+		c, err := d.db.Conn(ctx) // none idle: each opens a connection
+		if err != nil {
+			return fmt.Errorf("connect to %s: %w", d.dsn, err)
+		}
+		conns = append(conns, c)
+	}
+	return nil
+}
+
 // Open connects to the database a URL names and applies any pending
 // migrations. The schema is the connection's search_path (a
 // search_path=… parameter in the URL chooses another).
@@ -71,8 +95,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, vtr.Errorf(vtr.EINVALID, "--db: %v", err)
 	}
 	db := stdlib.OpenDB(*cfg)
-	db.SetMaxOpenConns(8)
-	db.SetMaxIdleConns(8)
+	db.SetMaxOpenConns(poolSize)
+	db.SetMaxIdleConns(poolSize)
 	d := &DB{db: db, dsn: redact(dsn), WriterWait: DefaultWriterWait, Reader: sqlutil.Reader{DB: db, Rebind: sqlutil.Dollar}}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
@@ -126,27 +150,38 @@ func (d *DB) maybeAnalyze() {
 	})
 }
 
-// analyze analyzes the tables that grew (maybeAnalyze).
+// analyze analyzes the tables that grew (maybeAnalyze): the columns of
+// their indexes only, which is what the plans of vtr's statements turn
+// on (which index, and how many rows a key finds). The other columns,
+// long texts among them, were most of an analysis's work, and a load
+// test's confirmations stalled while their statistics were computed.
 func (d *DB) analyze(ctx context.Context) {
-	var tables []string
+	var stmts []string
 	// By size, not by the statistics views, which lag behind commits:
 	// tables a fifth larger than at their last analysis (by 16 pages at
 	// least).
-	rows, err := d.db.QueryContext(ctx, `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+	rows, err := d.db.QueryContext(ctx, `SELECT quote_ident(c.relname), COALESCE(string_agg(DISTINCT quote_ident(a.attname), ', '), '')
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		LEFT JOIN pg_index i ON i.indrelid = c.oid
+		LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = ANY (i.indkey) AND a.attnum > 0
 		WHERE n.nspname = current_schema() AND c.relkind = 'r'
-		AND pg_relation_size(c.oid) > current_setting('block_size')::bigint * (1.2 * c.relpages + 16)`)
+		AND pg_relation_size(c.oid) > current_setting('block_size')::bigint * (1.2 * c.relpages + 16)
+		GROUP BY c.relname`)
 	if err := sqlutil.Each(rows, err, func(r *sql.Rows) error {
-		var t string
-		if err := r.Scan(&t); err != nil {
+		var t, cols string
+		if err := r.Scan(&t, &cols); err != nil {
 			return err
 		}
-		tables = append(tables, t)
+		if cols != "" {
+			t += " (" + cols + ")"
+		}
+		stmts = append(stmts, "ANALYZE "+t)
 		return nil
 	}); err != nil {
 		return
 	}
-	for _, t := range tables {
-		if _, err := d.db.ExecContext(ctx, `ANALYZE `+pgx.Identifier{t}.Sanitize()); err != nil {
+	for _, q := range stmts {
+		if _, err := d.db.ExecContext(ctx, q); err != nil {
 			return
 		}
 	}

@@ -386,6 +386,8 @@ func shipments(ctx context.Context, c config, res *results) error {
 	close(next)
 	var errs errorLog
 	lat := make([]latencies, c.clients)
+	// When each request began and ended, for the timeline of the tail.
+	spans := make([][]span, c.clients)
 	var wg sync.WaitGroup
 	cpu0 := cpuTime(c.serverPID)
 	began = time.Now()
@@ -409,11 +411,13 @@ func shipments(ctx context.Context, c config, res *results) error {
 					errs.add("%d %s", st, bytes.TrimSpace(b))
 				}
 				lat[w] = append(lat[w], d)
+				spans[w] = append(spans[w], span{t0.Sub(began), d})
 			}
 		}()
 	}
 	wg.Wait()
 	elapsed := time.Since(began)
+	printTimeline(slices.Concat(spans...), elapsed)
 	cpu := cpuTime(c.serverPID) - cpu0
 	all := slices.Concat(lat...)
 	slices.Sort(all)
@@ -435,6 +439,29 @@ func shipments(ctx context.Context, c config, res *results) error {
 	res.set("max_ms", "%s", ms(all.pct(1)))
 	res.set("errors", "%d", errs.n)
 	return nil
+}
+
+// span is when a request began, from the start of the run, and how long
+// it took.
+type span struct{ at, took time.Duration }
+
+// printTimeline prints, for each tenth of the run, how many requests
+// began in it and the slowest of them: where the tail sits (a stall at
+// the start, or spread over the run).
+func printTimeline(all []span, elapsed time.Duration) {
+	const parts = 10
+	var n [parts]int
+	var worst [parts]time.Duration
+	for _, s := range all {
+		i := min(int(int64(s.at)*parts/int64(elapsed+1)), parts-1)
+		n[i]++
+		worst[i] = max(worst[i], s.took)
+	}
+	fmt.Printf("  by tenth of the run (requests begun, slowest ms):")
+	for i := range parts {
+		fmt.Printf(" %d/%s", n[i], ms(worst[i]))
+	}
+	fmt.Println()
 }
 
 // postChunks posts a buffer of NDJSON lines in chunks, one after another.

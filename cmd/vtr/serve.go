@@ -182,6 +182,11 @@ func (m *Main) runServer(ctx context.Context, cfg serveConfig, eng engine, store
 			})
 		}()
 	}
+	if w, ok := eng.(interface{ Warm(context.Context) error }); ok {
+		if err := w.Warm(ctx); err != nil {
+			return err
+		}
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return vtr.Errorf(vtr.EINVALID, "serve: listen on %s: %v", cfg.Addr, err)
