@@ -162,7 +162,7 @@ func TestMigrationOrdersByKey(t *testing.T) {
 	want := dump(d.SQL())
 	// Back to the schema before 0012: orders with a rowid, packages by day
 	// without their order.
-	for _, q := range []string{
+	d, ddl := redoMigration(t, d, path, 12, "orders",
 		`CREATE TABLE orders_old AS SELECT * FROM orders`,
 		`DROP TABLE orders`,
 		`CREATE TABLE orders (seller_id TEXT NOT NULL, order_id TEXT NOT NULL, policy TEXT NOT NULL, purchased_at INTEGER NOT NULL,
@@ -175,19 +175,7 @@ func TestMigrationOrdersByKey(t *testing.T) {
 		`CREATE INDEX orders_by_order_id ON orders (order_id)`,
 		`DROP INDEX packages_by_day`,
 		`CREATE INDEX packages_by_day ON packages (seller_id, policy, day)`,
-		`DELETE FROM schema_migrations WHERE version = 12`,
-	} {
-		if _, err := d.SQL().Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	d.Close()
-
-	d = openDB(t, path) // applies 0012 again
-	var ddl string
-	if err := d.SQL().QueryRow(`SELECT sql FROM sqlite_master WHERE name = 'orders'`).Scan(&ddl); err != nil {
-		t.Fatal(err)
-	}
+	)
 	if !strings.Contains(ddl, "WITHOUT ROWID") {
 		t.Errorf("orders after the migration: %s", ddl)
 	}
@@ -214,7 +202,7 @@ func TestMigrationSummariesByArrival(t *testing.T) {
 	}
 	dump := func(db *sql.DB) string { return dumpRows(t, db, `SELECT * FROM scan_summaries ORDER BY tracking_norm`) }
 	want := dump(d.SQL())
-	for _, q := range []string{ // back to the schema before 0013
+	d, ddl := redoMigration(t, d, path, 13, "scan_summaries", // from the schema before 0013
 		`CREATE TABLE old AS SELECT * FROM scan_summaries`,
 		`DROP TABLE scan_summaries`,
 		`CREATE TABLE scan_summaries (tracking_norm TEXT PRIMARY KEY, events INTEGER NOT NULL, physical INTEGER NOT NULL, unknown INTEGER NOT NULL,
@@ -224,19 +212,7 @@ func TestMigrationSummariesByArrival(t *testing.T) {
 			delivered_offset INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID`,
 		`INSERT INTO scan_summaries SELECT * FROM old`,
 		`DROP TABLE old`,
-		`DELETE FROM schema_migrations WHERE version = 13`,
-	} {
-		if _, err := d.SQL().Exec(q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	d.Close()
-
-	d = openDB(t, path) // applies 0013 again
-	var ddl string
-	if err := d.SQL().QueryRow(`SELECT sql FROM sqlite_master WHERE name = 'scan_summaries'`).Scan(&ddl); err != nil {
-		t.Fatal(err)
-	}
+	)
 	if strings.Contains(ddl, "WITHOUT ROWID") || !strings.Contains(ddl, "UNIQUE") {
 		t.Errorf("scan_summaries after the migration: %s", ddl)
 	}
@@ -255,6 +231,26 @@ func TestMigrationSummariesByArrival(t *testing.T) {
 	if err != nil || len(diffs) > 0 {
 		t.Errorf("verify after the migration and more records: %v, %d differences", err, len(diffs))
 	}
+}
+
+// redoMigration takes a database back to before a migration (stmts,
+// then forgets the migration was applied), closes it and opens it again,
+// which applies the migration once more; it returns the database and
+// the table's new definition.
+func redoMigration(t *testing.T, d *sqlite.DB, path string, version int, table string, stmts ...string) (*sqlite.DB, string) {
+	t.Helper()
+	for _, q := range append(stmts, fmt.Sprintf(`DELETE FROM schema_migrations WHERE version = %d`, version)) {
+		if _, err := d.SQL().Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	d.Close()
+	d = openDB(t, path)
+	var ddl string
+	if err := d.SQL().QueryRow(`SELECT sql FROM sqlite_master WHERE name = ?`, table).Scan(&ddl); err != nil {
+		t.Fatal(err)
+	}
+	return d, ddl
 }
 
 // dumpRows prints every row a query returns, one line a row.
