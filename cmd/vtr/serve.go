@@ -182,9 +182,11 @@ func (m *Main) runServer(ctx context.Context, cfg serveConfig, eng engine, store
 			})
 		}()
 	}
+	// Connections made before the first request, not during it; a server
+	// that cannot make them all now still serves with those it can.
 	if w, ok := eng.(interface{ Warm(context.Context) error }); ok {
 		if err := w.Warm(ctx); err != nil {
-			return err
+			log.Warn("opening the database connections ahead", "err", err)
 		}
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
