@@ -203,9 +203,9 @@ func RunLatePrefilter(t *testing.T, eng ingest.Engine) {
 	ctx := context.Background()
 	s := ingest.New(eng, nil)
 	records(t, s, Workload(6, 1500))
-	all := &everyPackage{Engine: eng}
+	all := &countingEngine{Engine: eng, every: true}
 	ref := ingest.New(all, nil)
-	counted := &everyPackage{Engine: eng, keep: true}
+	counted := &countingEngine{Engine: eng}
 	pre := ingest.New(counted, nil)
 	var shipped, delivered int
 	for _, asOf := range []time.Time{time.Date(2026, 9, 20, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 10, 0, 0, 0, 0, time.UTC)} {
@@ -247,16 +247,17 @@ func RunLatePrefilter(t *testing.T, eng ingest.Engine) {
 	}
 }
 
-// everyPackage is an engine that, unless keep, asks for every non-exempt
-// package instead of those that may be late, and counts what it sends.
-type everyPackage struct {
+// countingEngine counts the packages its engine sends for the report;
+// with every, it asks for every non-exempt package instead of those that
+// may be late.
+type countingEngine struct {
 	ingest.Engine
-	keep bool
-	sent int
+	every bool
+	sent  int
 }
 
-func (e *everyPackage) Defects(ctx context.Context, q ingest.DefectQuery, emit func(*ingest.DefectSource) error) error {
-	if !e.keep {
+func (e *countingEngine) Defects(ctx context.Context, q ingest.DefectQuery, emit func(*ingest.DefectSource) error) error {
+	if e.every {
 		q.MaybeShippedLate, q.MaybeDeliveredLate = false, false
 	}
 	return e.Engine.Defects(ctx, q, func(src *ingest.DefectSource) error {
