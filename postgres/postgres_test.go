@@ -217,7 +217,7 @@ func TestQueuedWriteFails(t *testing.T) {
 		t.Errorf("after the failures, a write: %+v, %v", s, err)
 	}
 	var stuck int
-	if err := d.SQL().QueryRow(`SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`).Scan(&stuck); err != nil {
+	if err := d.SQL().QueryRow(`SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = current_setting('application_name') AND state LIKE 'idle in transaction%'`).Scan(&stuck); err != nil {
 		t.Fatal(err)
 	}
 	if stuck != 0 {
@@ -229,4 +229,8 @@ func TestQueuedWriteFails(t *testing.T) {
 // with its last writes.
 func TestConfirm(t *testing.T) {
 	storetest.RunConfirm(t, openDB(t, storetest.PostgresURL(t)))
+}
+
+func TestImportParts(t *testing.T) {
+	storetest.RunImportParts(t, openDB(t, storetest.PostgresURL(t)))
 }

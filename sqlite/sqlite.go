@@ -29,14 +29,15 @@ import (
 var migrations embed.FS
 
 // pragmas are the connection settings: WAL with a full fsync at every
-// commit (durable once a command reports success), a 256 MiB page cache
+// commit (durable once a command reports success), a 128 MiB page cache
 // so inserts into the large keyed tables do not go to the kernel for
-// every page, and 128 MiB of memory-mapped reads. Mapped pages count in
+// every page (256 MiB imported no faster, and took memory the Go heap
+// needs more), and 128 MiB of memory-mapped reads. Mapped pages count in
 // the process's resident memory, so the map is bounded: with the cache and
 // an import batch, vtr stays under 1 GiB whatever the file's size. Write transactions begin IMMEDIATE:
 // they take the write lock before their first read, so what a writer
 // reads stays true until it commits (many writers, one at a time).
-const pragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=cache_size(-262144)&_pragma=mmap_size(134217728)&_pragma=temp_store(MEMORY)&_txlock=immediate"
+const pragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=cache_size(-131072)&_pragma=mmap_size(134217728)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 
 // DefaultBusyTimeout is how long a writer waits for another process's
 // write transaction before giving up.

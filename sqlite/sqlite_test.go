@@ -283,3 +283,7 @@ func dumpRows(t *testing.T, db *sql.DB, q string) string {
 func TestConfirm(t *testing.T) {
 	storetest.RunConfirm(t, openDB(t, filepath.Join(t.TempDir(), "vtr.db")))
 }
+
+func TestImportParts(t *testing.T) {
+	storetest.RunImportParts(t, openDB(t, filepath.Join(t.TempDir(), "vtr.db")))
+}

@@ -47,6 +47,7 @@ func PostgresURL(t *testing.T) string {
 	})
 	q := u.Query()
 	q.Set("search_path", name)
+	q.Set("application_name", name) // tells its connections from other tests' in pg_stat_activity
 	u.RawQuery = q.Encode()
 	return u.String()
 }

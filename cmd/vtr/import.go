@@ -57,7 +57,7 @@ Every package touched is re-judged and the rates updated as it goes.
                now), ship-date (a file of past confirmations: stamped now,
                every package already delivered would count as
                UPLOADED_AFTER_DELIVERY), or a date or RFC 3339 time
-  --batch N    records per transaction (default 50000); each committed
+  --batch N    records per transaction (default 400000); each committed
                batch is kept if the import is interrupted (Ctrl-C, SIGTERM)
 `
 
