@@ -48,6 +48,22 @@ func TestMigrationsRecordedOnce(t *testing.T) {
 	}
 }
 
+// The tables the import rewrites leave room on their pages (migration
+// 0010), so that a rewrite can stay on its page.
+func TestFillfactor(t *testing.T) {
+	d := openDB(t, storetest.PostgresURL(t))
+	db := d.SQL()
+	for table, want := range map[string]string{"scan_summaries": "fillfactor=70", "packages": "fillfactor=80", "orders": "fillfactor=80"} {
+		var opts string
+		if err := db.QueryRow(`SELECT COALESCE(array_to_string(reloptions, ' '), '') FROM pg_class WHERE oid = $1::regclass`, table).Scan(&opts); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(strings.Fields(opts), want) {
+			t.Errorf("%s: options %v, want %s", table, opts, want)
+		}
+	}
+}
+
 // The schema keeps what Citus needs to distribute it: every table is
 // distributed (by the column postgres.Citus names) or a reference table;
 // every primary key and unique constraint of a distributed table includes
