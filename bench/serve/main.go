@@ -72,7 +72,7 @@ func main() {
 	flag.IntVar(&c.clients, "clients", 16, "concurrent clients")
 	flag.IntVar(&c.n, "n", 5000, "shipments: at most this many requests")
 	flag.DurationVar(&c.duration, "duration", 60*time.Second, "at most this long (shipments: the confirmations; records: the whole upload)")
-	flag.IntVar(&c.chunk, "chunk", 20000, "lines per /v1/records request")
+	flag.IntVar(&c.chunk, "chunk", 60000, "lines per /v1/records request")
 	flag.DurationVar(&c.timeout, "timeout", 5*time.Minute, "per-request timeout")
 	flag.StringVar(&c.vtrBin, "vtr", "vtr", "import: the vtr binary")
 	flag.StringVar(&c.db, "db", "", "import: the fresh database")

@@ -57,8 +57,10 @@ Every package touched is re-judged and the rates updated as it goes.
                now), ship-date (a file of past confirmations: stamped now,
                every package already delivered would count as
                UPLOADED_AFTER_DELIVERY), or a date or RFC 3339 time
-  --batch N    records per transaction (default 400000); each committed
-               batch is kept if the import is interrupted (Ctrl-C, SIGTERM)
+  --batch N    records per transaction at most (default 400000; a
+               transaction also commits when the input stalls); each
+               committed batch is kept if the import is interrupted
+               (Ctrl-C, SIGTERM)
 `
 
 func (m *Main) importCmd(ctx context.Context, args []string) error {
