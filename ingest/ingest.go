@@ -62,7 +62,7 @@ type Store struct {
 	// maxScans is the most physical scans any policy requires: scans
 	// beyond it cannot change a verdict.
 	maxScans int
-	// BatchSize is the number of records per transaction.
+	// BatchSize is the most records an import transaction holds.
 	BatchSize int
 }
 
@@ -90,8 +90,8 @@ func (s *Store) Policies() *vtr.PolicySet { return s.policies }
 // Close closes the engine.
 func (s *Store) Close() error { return s.eng.Close() }
 
-// Import applies records from next until io.EOF, BatchSize records per
-// transaction. A *vtr.LineError from next, or a record the rules refuse
+// Import applies records from next until io.EOF, in transactions of at
+// most BatchSize records. A *vtr.LineError from next, or a record the rules refuse
 // (a *vtr.Error), is passed to reject and skipped. The stats count
 // committed batches only: when ctx is cancelled or an error occurs, the
 // batch in progress is rolled back and the committed ones are kept.
@@ -246,8 +246,9 @@ func (s *Store) Import(ctx context.Context, next func() (vtr.Record, error), rej
 const partSize = 10000
 
 // partWait is how long an open transaction waits for the next part
-// before it commits: the reader decodes a part in a fraction of it, so
-// only an input that stalls ends a transaction early.
+// before it commits. While records flow a part comes at least that often
+// (gather cuts one partWait after its first record), so a transaction
+// ends early only when the input stalls, or is slower than the writer.
 const partWait = 100 * time.Millisecond
 
 // part is records read by Import's reader.
