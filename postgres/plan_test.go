@@ -61,8 +61,9 @@ func TestAnalyzeAfterWrites(t *testing.T) {
 	rows, err := d.SQL().QueryContext(ctx, `SELECT attname FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'packages' ORDER BY attname`)
 	if err := sqlutil.Each(rows, err, func(r *sql.Rows) error {
 		var c string
+		err := r.Scan(&c)
 		cols = append(cols, c)
-		return r.Scan(&cols[len(cols)-1])
+		return err
 	}); err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"context"
-	"io"
 	"sync"
 	"testing"
 	"time"
@@ -55,23 +54,16 @@ func RunImportParts(t *testing.T, eng ingest.Engine) {
 	seller := func(id string) vtr.Record {
 		return vtr.Record{Type: "seller", Seller: &vtr.Seller{ID: id, Name: "Stalled " + id, Policies: []string{"amazon-us"}}}
 	}
-	first, rest := []vtr.Record{seller("ST1"), seller("ST2")}, []vtr.Record{seller("ST3")}
-	i := 0
+	const stallAt = 2 // ST1 and ST2 are read, then the input stalls before ST3
+	in := List([]vtr.Record{seller("ST1"), seller("ST2"), seller("ST3")})
+	read := 0
 	next := func() (vtr.Record, error) {
-		switch {
-		case i < len(first):
-			i++
-			return first[i-1], nil
-		case i == len(first):
-			i++
+		if read == stallAt {
 			close(stalled)
 			<-resume
 		}
-		if j := i - len(first) - 1; j < len(rest) {
-			i++
-			return rest[j], nil
-		}
-		return vtr.Record{}, io.EOF
+		read++
+		return in()
 	}
 	done := make(chan error, 1)
 	go func() {
