@@ -94,6 +94,7 @@ func (t *Tx) Rollback() error {
 
 // Exec runs a statement; in a write transaction it queues it (Tx).
 func (t *Tx) Exec(ctx context.Context, q string, args ...any) error {
+	args = arrayArgs(args)
 	if t.conn == nil {
 		return t.Stmts.Exec(ctx, q, args...)
 	}
@@ -106,7 +107,7 @@ func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 	if err := t.flush(ctx); err != nil {
 		return nil, err
 	}
-	return t.Stmts.Query(ctx, q, args...)
+	return t.Stmts.Query(ctx, q, arrayArgs(args)...)
 }
 
 // QueryRow sends the queued writes, then runs a query for one row.
@@ -114,7 +115,7 @@ func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) (*sql.Row, err
 	if err := t.flush(ctx); err != nil {
 		return nil, err
 	}
-	return t.Stmts.QueryRow(ctx, q, args...)
+	return t.Stmts.QueryRow(ctx, q, arrayArgs(args)...)
 }
 
 // read is a query and what to do with each of its rows.
@@ -140,7 +141,7 @@ func (t *Tx) run(ctx context.Context, rs ...read) error {
 			}
 		}
 		for _, r := range rs {
-			rows, err := t.Stmts.Query(ctx, r.q, r.args...)
+			rows, err := t.Stmts.Query(ctx, r.q, arrayArgs(r.args)...)
 			if err := each(rows, err, func(rows *sql.Rows) error { return r.row(rows) }); err != nil {
 				return err
 			}
@@ -160,7 +161,7 @@ func (t *Tx) run(ctx context.Context, rs ...read) error {
 			b.Queue(p.q, p.args...)
 		}
 		for _, r := range rs {
-			b.Queue(r.q, r.args...)
+			b.Queue(r.q, arrayArgs(r.args)...)
 		}
 		br := c.Conn().SendBatch(ctx, &b)
 		defer br.Close()
@@ -312,7 +313,7 @@ func (t *Tx) PutOrders(ctx context.Context, os []*ingest.OrderState) error {
 		category = excluded.category, value_minor = excluded.value_minor, currency = excluded.currency, ship_to = excluded.ship_to,
 		ship_by = excluded.ship_by, deliver_by = excluded.deliver_by, digital = excluded.digital, freight = excluded.freight,
 		cancelled_at = excluded.cancelled_at, cancelled_by_seller = excluded.cancelled_by_seller, first_shipped_at = excluded.first_shipped_at`,
-		sqlutil.Columns(rows)...)
+		columns(rows)...)
 }
 
 func (t *Tx) OrderPackages(ctx context.Context, refs []ingest.OrderRef) ([]ingest.Package, error) {
@@ -352,7 +353,7 @@ func (t *Tx) AddShipments(ctx context.Context, list []ingest.ShipmentRow) error 
 		rows[i] = sqlutil.ShipmentRowArgs(&list[i])
 	}
 	return t.Exec(ctx, `INSERT INTO shipments (`+sqlutil.ShipmentRowColumns+`) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[],
-		$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[])`, sqlutil.Columns(rows)...)
+		$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[])`, columns(rows)...)
 }
 
 func (t *Tx) PutPackages(ctx context.Context, ps []*ingest.Package) error {
@@ -370,7 +371,7 @@ func (t *Tx) PutPackages(ctx context.Context, ps []*ingest.Package) error {
 		first_uploaded_at = excluded.first_uploaded_at, edits = excluded.edits, cur_seq = excluded.cur_seq,
 		cur_carrier = excluded.cur_carrier, cur_carrier_name = excluded.cur_carrier_name, cur_tracking_number = excluded.cur_tracking_number,
 		cur_ship_method = excluded.cur_ship_method, cur_ship_from_id = excluded.cur_ship_from_id, cur_shipped_at = excluded.cur_shipped_at,
-		cur_uploaded_at = excluded.cur_uploaded_at`, sqlutil.Columns(rows)...)
+		cur_uploaded_at = excluded.cur_uploaded_at`, columns(rows)...)
 }
 
 func (t *Tx) PutVerdicts(ctx context.Context, vs []ingest.Verdict) error {
@@ -390,7 +391,7 @@ func (t *Tx) PutVerdicts(ctx context.Context, vs []ingest.Verdict) error {
 		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
 			$11::bigint[], $12::text[], $13::text[], $14::boolean[], $15::boolean[])
 			AS v (seller_id, order_id, package_id, policy, outcome, reasons, warnings, carrier, detected, explanation, day, category, ship_from_id, delivered, on_time)
-		WHERE p.seller_id = v.seller_id AND p.order_id = v.order_id AND p.package_id = v.package_id`, sqlutil.Columns(rows)...)
+		WHERE p.seller_id = v.seller_id AND p.order_id = v.order_id AND p.package_id = v.package_id`, columns(rows)...)
 }
 
 func (t *Tx) Orphans(ctx context.Context, orderIDs []string) ([]ingest.Orphan, error) {
@@ -459,7 +460,7 @@ func (t *Tx) AddOrphans(ctx context.Context, os []ingest.Orphan) error {
 		rows[i] = []any{o.SellerID, o.OrderID, o.Seq, o.Kind, string(o.Body)}
 	}
 	return t.Exec(ctx, `INSERT INTO orphans (seller_id, order_id, seq, kind, body)
-		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[])`, sqlutil.Columns(rows)...)
+		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[])`, columns(rows)...)
 }
 
 func (t *Tx) PackagesByNumber(ctx context.Context, nums []string) (map[string][]ingest.PackageKey, error) {
@@ -506,7 +507,7 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, err
 	var out []*vtr.Event
 	return out, t.run(ctx, read{`INSERT INTO events (` + sqlutil.EventColumns + `) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
 		$5::bigint[], $6::int[], $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
-		$16::text[], $17::text[], $18::text[], $19::text[]) ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, sqlutil.Columns(rows), func(r sqlutil.Scanner) error {
+		$16::text[], $17::text[], $18::text[], $19::text[]) ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, columns(rows), func(r sqlutil.Scanner) error {
 		var k [2]string
 		if err := r.Scan(&k[0], &k[1]); err != nil {
 			return err
@@ -552,7 +553,7 @@ func (t *Tx) PutSummaries(ctx context.Context, list []ingest.NumberSummary) erro
 		first_physical_at = excluded.first_physical_at, first_physical_id = excluded.first_physical_id, fp_city = excluded.fp_city,
 		fp_state = excluded.fp_state, fp_postal_code = excluded.fp_postal_code, fp_country = excluded.fp_country,
 		delivered_at = excluded.delivered_at, attempted_at = excluded.attempted_at, last_status = excluded.last_status,
-		last_at = excluded.last_at, last_id = excluded.last_id, delivered_offset = excluded.delivered_offset`, sqlutil.Columns(rows)...)
+		last_at = excluded.last_at, last_id = excluded.last_id, delivered_offset = excluded.delivered_offset`, columns(rows)...)
 }
 
 func (t *Tx) AddDaily(ctx context.Context, d []ingest.DailyDelta) error {
@@ -564,7 +565,7 @@ func (t *Tx) AddDaily(ctx context.Context, d []ingest.DailyDelta) error {
 		k := x.Key
 		rows[i] = []any{k.Seller, k.Policy, k.Day, k.Category, k.Carrier, k.ShipFrom, x.Valid, x.Invalid, x.Exempt, x.Delivered, x.OnTime}
 	}
-	cols := sqlutil.Columns(rows)
+	cols := columns(rows)
 	if err := t.Exec(ctx, `INSERT INTO vtr_daily (seller_id, policy, day, category, carrier, ship_from_id, valid, invalid, exempt, delivered, on_time)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::int[], $8::int[], $9::int[], $10::int[], $11::int[])
 		ON CONFLICT (seller_id, policy, day, category, carrier, ship_from_id) DO UPDATE SET valid = vtr_daily.valid + excluded.valid,
@@ -587,7 +588,7 @@ func (t *Tx) AddOrderDaily(ctx context.Context, d []ingest.OrderDelta) error {
 		k := x.Key
 		rows[i] = []any{k.Seller, k.Policy, k.Kind, k.Day, x.Total, x.Hits}
 	}
-	cols := sqlutil.Columns(rows)
+	cols := columns(rows)
 	if err := t.Exec(ctx, `INSERT INTO order_daily (seller_id, policy, kind, day, total, hits)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::int[], $6::int[])
 		ON CONFLICT (seller_id, policy, kind, day) DO UPDATE SET total = order_daily.total + excluded.total, hits = order_daily.hits + excluded.hits`,
@@ -603,7 +604,7 @@ func (t *Tx) AddReasonDaily(ctx context.Context, d []ingest.ReasonDelta) error {
 		return nil
 	}
 	rows := sqlutil.ReasonRows(d)
-	cols := sqlutil.Columns(rows)
+	cols := columns(rows)
 	if err := t.Exec(ctx, `INSERT INTO reason_daily (seller_id, policy, day, reason, invalid)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::int[])
 		ON CONFLICT (seller_id, policy, day, reason) DO UPDATE SET invalid = reason_daily.invalid + excluded.invalid`, cols...); err != nil {
@@ -623,7 +624,7 @@ func (t *Tx) AddUnknown(ctx context.Context, u []vtr.UnknownCode) error {
 		rows[i] = []any{c.Source, c.Carrier, c.Code, c.Example, c.Count}
 	}
 	return t.Exec(ctx, `INSERT INTO unknown_codes (source, carrier, code, example, count) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
-		ON CONFLICT (source, carrier, code) DO UPDATE SET count = unknown_codes.count + excluded.count`, sqlutil.Columns(rows)...)
+		ON CONFLICT (source, carrier, code) DO UPDATE SET count = unknown_codes.count + excluded.count`, columns(rows)...)
 }
 
 // Pipelined says a write transaction sends its statements together

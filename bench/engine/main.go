@@ -61,6 +61,7 @@ func main() {
 	rateRuns := flag.Int("rate-runs", 20, "rate queries to time")
 	results := flag.String("results", "", "write key<TAB>value results here")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the vtr import here")
+	memprofile := flag.String("memprofile", "", "write the vtr import's allocations here, and its heap 60 s into the import to FILE.inuse")
 	txTimes := flag.Bool("tx-times", false, "print the time vtr's import spends in each transaction method")
 	batch := flag.Int("batch", ingest.DefaultBatchSize, "records per vtr import transaction (vtr import --batch)")
 	importOnly := flag.Bool("import-only", false, "measure vtr's import alone: no baseline, rate or report")
@@ -86,7 +87,7 @@ func main() {
 	}
 	if err == nil {
 		res := map[string]string{}
-		err = run(ctx, b, options{in: *in, rateRuns: *rateRuns, cpuprofile: *cpuprofile, txTimes: *txTimes, batch: *batch, importOnly: *importOnly}, res)
+		err = run(ctx, b, options{in: *in, rateRuns: *rateRuns, cpuprofile: *cpuprofile, memprofile: *memprofile, txTimes: *txTimes, batch: *batch, importOnly: *importOnly}, res)
 		if cerr := b.close(); err == nil {
 			err = cerr
 		}
@@ -173,6 +174,7 @@ type options struct {
 	in         string
 	rateRuns   int
 	cpuprofile string
+	memprofile string
 	txTimes    bool
 	batch      int
 	importOnly bool
@@ -231,6 +233,10 @@ func run(ctx context.Context, b bench, o options, res map[string]string) error {
 			return err
 		}
 	}
+	if o.memprofile != "" {
+		t := time.AfterFunc(60*time.Second, func() { writeProfile("heap", o.memprofile+".inuse") })
+		defer t.Stop()
+	}
 	var rejected int
 	impStart := time.Now()
 	st, err := store.Import(ctx, dec.Next, func(err error) {
@@ -242,6 +248,9 @@ func run(ctx context.Context, b bench, o options, res map[string]string) error {
 	impTime := time.Since(impStart)
 	if cpuprofile != "" {
 		pprof.StopCPUProfile()
+	}
+	if o.memprofile != "" {
+		writeProfile("allocs", o.memprofile)
 	}
 	f.Close()
 	if err != nil {
@@ -533,4 +542,19 @@ func eachRaw(dec *native.Decoder, pgBool bool, fn func(rawRow) error, flush func
 		}
 	}
 	return c, flush()
+}
+
+// writeProfile writes the named runtime profile to path, saying on
+// standard error when it cannot.
+func writeProfile(name, path string) {
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.Lookup(name).WriteTo(f, 0)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s profile: %v\n", name, err)
+	}
 }

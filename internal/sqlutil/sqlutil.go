@@ -374,47 +374,6 @@ func ShipmentRowArgs(r *ingest.ShipmentRow) []any {
 	return []any{s.SellerID, s.OrderID, s.PackageID, r.Seq, s.Carrier, s.CarrierName, s.TrackingNumber, s.ShipMethod, s.ShipFromID, Unix(s.ShippedAt), Unix(s.UploadedAt)}
 }
 
-// Columns turns rows of values into one list per column, each typed
-// after the first row's value (string, int64, int, bool), for array
-// parameters (PostgreSQL unnest).
-func Columns(rows [][]any) []any {
-	if len(rows) == 0 {
-		return nil
-	}
-	cols := make([]any, len(rows[0]))
-	for c, v := range rows[0] {
-		switch v.(type) {
-		case string:
-			a := make([]string, len(rows))
-			for i, r := range rows {
-				a[i] = r[c].(string)
-			}
-			cols[c] = a
-		case int64:
-			a := make([]int64, len(rows))
-			for i, r := range rows {
-				a[i] = r[c].(int64)
-			}
-			cols[c] = a
-		case int:
-			a := make([]int64, len(rows))
-			for i, r := range rows {
-				a[i] = int64(r[c].(int))
-			}
-			cols[c] = a
-		case bool:
-			a := make([]bool, len(rows))
-			for i, r := range rows {
-				a[i] = r[c].(bool)
-			}
-			cols[c] = a
-		default:
-			panic(fmt.Sprintf("sqlutil.Columns: column %d: unsupported %T", c, v))
-		}
-	}
-	return cols
-}
-
 // Values is n rows of cols placeholders for a multi-row INSERT:
 // "(?, ?), (?, ?)".
 func Values(n, cols int) string {
