@@ -103,30 +103,29 @@ func textLiteral(n int, at func(int) string) string {
 
 // intLiteral is the literal of a bigint[] or int[] of n elements.
 func intLiteral(n int, at func(int) int64) string {
-	buf := make([]byte, 0, 2+12*n)
-	buf = append(buf, '{')
-	for i := range n {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		buf = strconv.AppendInt(buf, at(i), 10)
-	}
-	return string(append(buf, '}'))
+	return plainLiteral(n, 12, func(b []byte, i int) []byte { return strconv.AppendInt(b, at(i), 10) })
 }
 
 // boolLiteral is the literal of a boolean[] of n elements.
 func boolLiteral(n int, at func(int) bool) string {
-	buf := make([]byte, 0, 2+2*n)
+	return plainLiteral(n, 2, func(b []byte, i int) []byte {
+		if at(i) {
+			return append(b, 't')
+		}
+		return append(b, 'f')
+	})
+}
+
+// plainLiteral is the literal of an array of n elements that need no
+// quotes, each appended by elem, about size bytes with its comma.
+func plainLiteral(n, size int, elem func([]byte, int) []byte) string {
+	buf := make([]byte, 0, 2+size*n)
 	buf = append(buf, '{')
 	for i := range n {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		c := byte('f')
-		if at(i) {
-			c = 't'
-		}
-		buf = append(buf, c)
+		buf = elem(buf, i)
 	}
 	return string(append(buf, '}'))
 }
