@@ -13,8 +13,9 @@ import (
 // thousands of values) that growing, and the page faults of the fresh
 // memory under the heap limit, cost more client CPU than the import's
 // own work (a 5-day full-density import spent 43 s of 190 in pgx's
-// encoding, 25 s after this change). The server parses a literal as
-// fast as the binary form.
+// encoding, 25 s after this change). The server's parsing of the text
+// costs less than that saves: the full-size import, server included, ran
+// 6% faster (1,274.6 s → 1,198.1 s the same day).
 
 // columns turns rows of values into one array literal per column, its
 // type after the first row's value (string, int64, int, bool), for

@@ -51,12 +51,12 @@ func TestArrayLiterals(t *testing.T) {
 	if !slices.Equal(got, texts) {
 		t.Errorf("text[] round trip:\n got %q\nwant %q", got, texts)
 	}
-	var n, max, min, last int64
-	if err := db.QueryRow(`SELECT count(*), max(x), min(x), ($1::bigint[])[6] FROM unnest($1::bigint[]) x`, args[1]).Scan(&n, &max, &min, &last); err != nil {
+	var n, hi, lo, last int64
+	if err := db.QueryRow(`SELECT count(*), max(x), min(x), ($1::bigint[])[6] FROM unnest($1::bigint[]) x`, args[1]).Scan(&n, &hi, &lo, &last); err != nil {
 		t.Fatal(err)
 	}
-	if n != int64(len(ints)) || max != ints[3] || min != ints[4] || last != ints[5] {
-		t.Errorf("bigint[] round trip: %d elements, max %d, min %d, last %d", n, max, min, last)
+	if n != int64(len(ints)) || hi != ints[3] || lo != ints[4] || last != ints[5] {
+		t.Errorf("bigint[] round trip: %d elements, max %d, min %d, last %d", n, hi, lo, last)
 	}
 	var order string
 	if err := db.QueryRow(`SELECT string_agg(CASE WHEN x THEN 't' ELSE 'f' END, '' ORDER BY k) FROM unnest($1::boolean[]) WITH ORDINALITY AS u(x, k)`, args[2]).Scan(&order); err != nil {
