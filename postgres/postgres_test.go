@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/ingest"
+	"github.com/vtr-project/vtr/internal/sqlutil"
 	"github.com/vtr-project/vtr/postgres"
 	"github.com/vtr-project/vtr/storetest"
 )
@@ -61,6 +63,25 @@ func TestFillfactor(t *testing.T) {
 		if !slices.Contains(strings.Fields(opts), want) {
 			t.Errorf("%s: options %v, want %s", table, opts, want)
 		}
+	}
+}
+
+// Orders have one index (migration 0011), their primary key led by the
+// order ID: it finds an order by ID and seller, and an order ID's sellers.
+func TestOrdersKey(t *testing.T) {
+	d := openDB(t, storetest.PostgresURL(t))
+	var defs []string
+	rows, err := d.SQL().Query(`SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'orders' ORDER BY indexname`)
+	if err := sqlutil.Each(rows, err, func(r *sql.Rows) error {
+		var def string
+		err := r.Scan(&def)
+		defs = append(defs, def)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(defs) != 1 || !strings.Contains(defs[0], "UNIQUE INDEX orders_pkey") || !strings.HasSuffix(defs[0], "(order_id, seller_id)") {
+		t.Errorf("orders' indexes: %q, want only the primary key on (order_id, seller_id)", defs)
 	}
 }
 

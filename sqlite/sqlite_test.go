@@ -143,8 +143,9 @@ func TestLatePrefilter(t *testing.T) {
 	storetest.RunLatePrefilter(t, openDB(t, filepath.Join(t.TempDir(), "vtr.db")))
 }
 
-// Migration 0012 rebuilds orders in their key and reindexes packages by
-// day in the report's order: a database from before it keeps every
+// Migration 0012 rebuilt orders in their key and reindexed packages by
+// day in the report's order; 0014 keeps orders in arrival order again,
+// behind one unique index: a database from before both keeps every
 // order, and its aggregates still equal a full recomputation.
 func TestMigrationOrdersByKey(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "vtr.db")
@@ -175,10 +176,12 @@ func TestMigrationOrdersByKey(t *testing.T) {
 		`CREATE INDEX orders_by_order_id ON orders (order_id)`,
 		`DROP INDEX packages_by_day`,
 		`CREATE INDEX packages_by_day ON packages (seller_id, policy, day)`,
+		`DELETE FROM schema_migrations WHERE version = 14`, // applied again after 0012
 	)
-	if !strings.Contains(ddl, "WITHOUT ROWID") {
-		t.Errorf("orders after the migration: %s", ddl)
+	if strings.Contains(ddl, "WITHOUT ROWID") {
+		t.Errorf("orders after the migrations: %s", ddl)
 	}
+	checkOrderIndexes(t, d.SQL())
 	if got := dump(d.SQL()); got != want || want == "" {
 		t.Errorf("orders changed by the migration:\n got %d bytes\nwant %d bytes", len(got), len(want))
 	}
@@ -230,6 +233,66 @@ func TestMigrationSummariesByArrival(t *testing.T) {
 	diffs, err := s.Verify(ctx)
 	if err != nil || len(diffs) > 0 {
 		t.Errorf("verify after the migration and more records: %v, %d differences", err, len(diffs))
+	}
+}
+
+// Migration 0014 keeps orders in arrival order: a database from before
+// it (orders in their key) keeps every order, finds orders through the
+// new unique index (the orders' upsert of a re-sent order, an order ID's
+// sellers), goes on importing and verifies clean.
+func TestMigrationOrdersByArrival(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "vtr.db")
+	d := openDB(t, path)
+	ctx := context.Background()
+	recs := storetest.Workload(9, 200)
+	half := len(recs) / 2
+	if _, err := ingest.New(d, nil).Import(ctx, storetest.List(recs[:half]), func(err error) { t.Errorf("rejected: %v", err) }); err != nil {
+		t.Fatal(err)
+	}
+	dump := func(db *sql.DB) string { return dumpRows(t, db, `SELECT * FROM orders ORDER BY seller_id, order_id`) }
+	want := dump(d.SQL())
+	d, ddl := redoMigration(t, d, path, 14, "orders", // from the schema of 0012
+		`CREATE TABLE old AS SELECT * FROM orders`,
+		`DROP TABLE orders`,
+		`CREATE TABLE orders (seller_id TEXT NOT NULL, order_id TEXT NOT NULL, policy TEXT NOT NULL, purchased_at INTEGER NOT NULL,
+			category TEXT NOT NULL, value_minor INTEGER NOT NULL, currency TEXT NOT NULL, ship_to TEXT NOT NULL DEFAULT '{}',
+			ship_by INTEGER NOT NULL DEFAULT 0, deliver_by INTEGER NOT NULL, digital INTEGER NOT NULL DEFAULT 0, freight INTEGER NOT NULL DEFAULT 0,
+			cancelled_at INTEGER NOT NULL DEFAULT 0, cancelled_by_seller INTEGER NOT NULL DEFAULT 0, first_shipped_at INTEGER NOT NULL DEFAULT 0,
+			PRIMARY KEY (seller_id, order_id)) WITHOUT ROWID`,
+		`INSERT INTO orders SELECT * FROM old`,
+		`DROP TABLE old`,
+		`CREATE INDEX orders_by_order_id ON orders (order_id)`,
+	)
+	if strings.Contains(ddl, "WITHOUT ROWID") {
+		t.Errorf("orders after the migration: %s", ddl)
+	}
+	checkOrderIndexes(t, d.SQL())
+	if got := dump(d.SQL()); got != want || want == "" {
+		t.Errorf("orders changed by the migration:\n got %d bytes\nwant %d bytes", len(got), len(want))
+	}
+	// The rest, and the first half again: every order is sent twice.
+	s := ingest.New(d, nil)
+	if _, err := s.Import(ctx, storetest.List(recs), func(err error) { t.Errorf("rejected: %v", err) }); err != nil {
+		t.Fatal(err)
+	}
+	var n, distinct int
+	if err := d.SQL().QueryRow(`SELECT COUNT(*), COUNT(DISTINCT seller_id || '/' || order_id) FROM orders`).Scan(&n, &distinct); err != nil || n != distinct || n <= strings.Count(want, "\n") {
+		t.Errorf("after importing on: %d orders, %d distinct, %d before, %v", n, distinct, strings.Count(want, "\n"), err)
+	}
+	diffs, err := s.Verify(ctx)
+	if err != nil || len(diffs) > 0 {
+		t.Errorf("verify after the migration and more records: %v, %d differences", err, len(diffs))
+	}
+}
+
+// checkOrderIndexes checks that orders have the one unique index of 0014
+// (order ID, then seller) and no other.
+func checkOrderIndexes(t *testing.T, db *sql.DB) {
+	t.Helper()
+	got := dumpRows(t, db, `SELECT name, "unique" FROM pragma_index_list('orders') ORDER BY name`)
+	cols := dumpRows(t, db, `SELECT name FROM pragma_index_info('orders_key') ORDER BY seqno`)
+	if got != "orders_key 1\n" || cols != "order_id\nseller_id\n" {
+		t.Errorf("orders' indexes: %q on %q, want orders_key, unique, on order_id, seller_id", got, cols)
 	}
 }
 
