@@ -73,7 +73,8 @@ func TestAnalyzeAfterWrites(t *testing.T) {
 }
 
 // Warm opens the whole pool before a server takes its first request,
-// and leaves the connections open and idle.
+// rehearses a confirmation on each connection (its statements prepared
+// there), stores nothing, and leaves the connections open and idle.
 func TestWarm(t *testing.T) {
 	ctx := context.Background()
 	d, err := postgres.Open(ctx, storetest.PostgresURL(t))
@@ -81,13 +82,35 @@ func TestWarm(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	if err := d.Warm(ctx); err != nil {
+	s := ingest.New(d, nil)
+	if err := d.Warm(ctx, s.Rehearse); err != nil {
 		t.Fatal(err)
 	}
-	if st := d.SQL().Stats(); st.OpenConnections != st.MaxOpenConnections || st.Idle != st.OpenConnections || st.OpenConnections < 2 {
+	st := d.SQL().Stats()
+	if st.OpenConnections != st.MaxOpenConnections || st.Idle != st.OpenConnections || st.OpenConnections < 2 {
 		t.Errorf("after Warm: %d connections open of %d, %d idle", st.OpenConnections, st.MaxOpenConnections, st.Idle)
 	}
-	if err := d.SQL().PingContext(ctx); err != nil {
-		t.Fatal(err)
+	// Every connection of the pool, held at once, has the statements.
+	conns := make([]*sql.Conn, st.OpenConnections)
+	for i := range conns {
+		if conns[i], err = d.SQL().Conn(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := conns[i].QueryRowContext(ctx, `SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%packages%'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n < 3 {
+			t.Errorf("connection %d: %d statements on packages prepared after Warm, want those of a confirmation", i, n)
+		}
+	}
+	if st := d.SQL().Stats(); st.OpenConnections != st.MaxOpenConnections {
+		t.Errorf("holding the pool: %d connections open of %d", st.OpenConnections, st.MaxOpenConnections)
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	if empty, err := s.Empty(ctx); err != nil || !empty {
+		t.Errorf("after Warm: empty %v, %v; want nothing stored", empty, err)
 	}
 }

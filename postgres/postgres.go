@@ -68,12 +68,15 @@ const poolSize = 8
 // Warm opens the pool's connections now, so that a server's first
 // requests do not wait for them to be made (each is a new server process
 // on PostgreSQL's side: the first requests of a load test waited some
-// 160 ms for them). They stay open, idle, in the pool.
-func (d *DB) Warm(ctx context.Context) error {
+// 160 ms for them), and, when rehearse is not nil, runs it on each of
+// them in a write transaction that is rolled back (ingest.Store.Rehearse:
+// a confirmation's statements prepared, the catalogs read). They stay
+// open, idle, in the pool.
+func (d *DB) Warm(ctx context.Context, rehearse func(context.Context, ingest.Tx) error) error {
 	conns := make([]*sql.Conn, 0, poolSize)
 	defer func() {
 		for _, c := range conns {
-			c.Close() // back to the pool, open
+			c.Close() // back to the pool, open (a no-op for those rolled back)
 		}
 	}()
 	for range poolSize {
@@ -82,6 +85,23 @@ func (d *DB) Warm(ctx context.Context) error {
 			return fmt.Errorf("connect to %s: %w", d.dsn, err)
 		}
 		conns = append(conns, c)
+	}
+	if rehearse == nil {
+		return nil
+	}
+	for _, c := range conns {
+		t := d.newTx(c)
+		t.write, t.conn = true, c
+		t.pending = []pendingExec{{q: "BEGIN"}, {q: lockSQL, args: d.lockArgs("vtr-write:")}}
+		err := rehearse(ctx, t)
+		// Rolled back whatever happened (which hands the connection back
+		// to the pool, or closes it if it cannot roll back).
+		if rerr := t.Rollback(); err == nil && rerr != nil {
+			err = fmt.Errorf("rehearsal: roll back: %w", rerr)
+		}
+		if err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -271,3 +271,7 @@ func TestConfirm(t *testing.T) {
 func TestImportParts(t *testing.T) {
 	storetest.RunImportParts(t, openDB(t, storetest.PostgresURL(t)))
 }
+
+func TestRehearse(t *testing.T) {
+	storetest.RunRehearse(t, openDB(t, storetest.PostgresURL(t)))
+}

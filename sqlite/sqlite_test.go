@@ -350,3 +350,7 @@ func TestConfirm(t *testing.T) {
 func TestImportParts(t *testing.T) {
 	storetest.RunImportParts(t, openDB(t, filepath.Join(t.TempDir(), "vtr.db")))
 }
+
+func TestRehearse(t *testing.T) {
+	storetest.RunRehearse(t, openDB(t, filepath.Join(t.TempDir(), "vtr.db")))
+}

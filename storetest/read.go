@@ -265,3 +265,50 @@ func (e *countingEngine) Defects(ctx context.Context, q ingest.DefectQuery, emit
 		return emit(src)
 	})
 }
+
+// RunRehearse checks Store.Rehearse: on a write transaction it applies
+// and judges its made-up confirmation (the order's package is there, with
+// a verdict, before the rollback), and once the transaction is rolled
+// back the database is as it was: an empty one empty, one holding records
+// with the same rates and report, verifying clean, and no rehearsal
+// seller. eng is open on an empty database.
+func RunRehearse(t *testing.T, eng ingest.Engine) {
+	ctx := context.Background()
+	s := ingest.New(eng, nil)
+	rehearse := func() {
+		t.Helper()
+		tx, err := eng.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if err := s.Rehearse(ctx, tx); err != nil {
+			t.Fatal(err)
+		}
+		ref := ingest.OrderRef{Seller: ingest.RehearsalSeller, Order: ingest.RehearsalSeller}
+		f, err := tx.Read(ctx, ingest.Reads{Orders: []ingest.OrderRef{ref}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(f.Orders) != 1 || len(f.Packages) != 1 || f.Packages[0].Counted.Policy == "" || f.Packages[0].Tracking == "" {
+			t.Fatalf("inside the rehearsal: %d orders, packages %+v; want its order and one judged package", len(f.Orders), f.Packages)
+		}
+		if err := tx.Rollback(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rehearse()
+	if empty, err := s.Empty(ctx); err != nil || !empty {
+		t.Fatalf("after a rehearsal on an empty database: empty %v, %v", empty, err)
+	}
+	records(t, s, Workload(5, 60))
+	before := snapshot(t, s, "S1", "amazon-us")
+	rehearse()
+	if after := snapshot(t, s, "S1", "amazon-us"); after != before {
+		t.Errorf("a rehearsal changed what a seller sees:\n got %s\nwant %s", after, before)
+	}
+	verify(t, s)
+	if _, err := s.Seller(ctx, ingest.RehearsalSeller); vtr.ErrorCode(err) != vtr.ENOTFOUND {
+		t.Errorf("the rehearsal's seller after the rollback: %v, want not found", err)
+	}
+}

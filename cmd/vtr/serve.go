@@ -182,10 +182,13 @@ func (m *Main) runServer(ctx context.Context, cfg serveConfig, eng engine, store
 			})
 		}()
 	}
-	// Connections made before the first request, not during it; a server
-	// that cannot make them all now still serves with those it can.
-	if w, ok := eng.(interface{ Warm(context.Context) error }); ok {
-		if err := w.Warm(ctx); err != nil {
+	// Connections made, and a confirmation rehearsed on each, before the
+	// first request, not during it; a server that cannot make them all
+	// now still serves with those it can.
+	if w, ok := eng.(interface {
+		Warm(context.Context, func(context.Context, ingest.Tx) error) error
+	}); ok {
+		if err := w.Warm(ctx, store.Rehearse); err != nil {
 			log.Warn("opening the database connections ahead", "err", err)
 		}
 	}
