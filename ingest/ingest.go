@@ -316,14 +316,7 @@ func (s *Store) write(ctx context.Context, recs []vtr.Record, reject func(error)
 	if err != nil {
 		return vtr.ImportStats{}, err
 	}
-	b := newBatch(s, tx)
-	err = b.prefetch(ctx, recs)
-	if err == nil {
-		err = b.applyAll(ctx, recs, reject)
-	}
-	if err == nil {
-		err = b.finish(ctx)
-	}
+	b, err := s.applyOn(ctx, tx, recs, reject)
 	if err == nil && before != nil {
 		err = before(tx)
 	}
@@ -338,6 +331,20 @@ func (s *Store) write(ctx context.Context, recs []vtr.Record, reject func(error)
 		return vtr.ImportStats{}, fmt.Errorf("commit: %w", err)
 	}
 	return b.st, nil
+}
+
+// applyOn applies records on tx as one batch and writes what they
+// changed, leaving the commit to the caller.
+func (s *Store) applyOn(ctx context.Context, tx Tx, recs []vtr.Record, reject func(error)) (*batch, error) {
+	b := newBatch(s, tx)
+	err := b.prefetch(ctx, recs)
+	if err == nil {
+		err = b.applyAll(ctx, recs, reject)
+	}
+	if err == nil {
+		err = b.finish(ctx)
+	}
+	return b, err
 }
 
 // batch is one import transaction and what it has read. Nothing in it

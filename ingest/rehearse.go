@@ -32,14 +32,7 @@ func (s *Store) Rehearse(ctx context.Context, tx Tx) error {
 		return err
 	}
 	var refused error
-	b := newBatch(s, tx)
-	err = b.prefetch(ctx, recs)
-	if err == nil {
-		err = b.applyAll(ctx, recs, func(e error) { refused = e })
-	}
-	if err == nil {
-		err = b.finish(ctx)
-	}
+	_, err = s.applyOn(ctx, tx, recs, func(e error) { refused = e })
 	if err == nil {
 		_, err = readVerdicts(ctx, tx, []OrderRef{ref}, time.Now())
 	}

@@ -90,9 +90,7 @@ func (d *DB) Warm(ctx context.Context, rehearse func(context.Context, ingest.Tx)
 		return nil
 	}
 	for _, c := range conns {
-		t := d.newTx(c)
-		t.write, t.conn = true, c
-		t.pending = []pendingExec{{q: "BEGIN"}, {q: lockSQL, args: d.lockArgs("vtr-write:")}}
+		t := d.writeTx(c)
 		err := rehearse(ctx, t)
 		// Rolled back whatever happened (which hands the connection back
 		// to the pool, or closes it if it cannot roll back).
@@ -302,14 +300,21 @@ func (d *DB) Begin(ctx context.Context) (ingest.Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	t := d.newTx(conn)
-	t.write, t.conn = true, conn
-	t.pending = []pendingExec{{q: "BEGIN"}, {q: lockSQL, args: d.lockArgs("vtr-write:")}}
+	t := d.writeTx(conn)
 	if err := t.flush(ctx); err != nil {
 		t.Rollback()
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	return t, nil
+}
+
+// writeTx is a write transaction on conn, its BEGIN and the writer lock
+// queued (sent with its first statements).
+func (d *DB) writeTx(conn *sql.Conn) *Tx {
+	t := d.newTx(conn)
+	t.write, t.conn = true, conn
+	t.pending = []pendingExec{{q: "BEGIN"}, {q: lockSQL, args: d.lockArgs("vtr-write:")}}
+	return t
 }
 
 // BeginRead starts a read-only transaction over one snapshot.
