@@ -1044,8 +1044,12 @@ func (b *batch) putCancellation(ctx context.Context, c *vtr.Cancellation) error 
 }
 
 // eventChunk is how many events are stored at once (one round trip on
-// PostgreSQL; SQLite splits it into multi-row INSERTs).
-const eventChunk = 1000
+// PostgreSQL; SQLite splits it into multi-row INSERTs). Their summaries
+// are read only when the batch finishes, so the events wait in memory
+// until this many are held (a few MB): a 5-day full-density import on
+// PostgreSQL took 131.9 and 136.6 s with 5,000, 139.7 and 145.6 s with
+// 1,000, interleaved (the client's CPU 99–107 s against 112–120 s).
+const eventChunk = 5000
 
 func (b *batch) putEvent(ctx context.Context, e *vtr.Event) error {
 	b.events = append(b.events, e)

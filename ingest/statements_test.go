@@ -149,7 +149,7 @@ func TestStatementsPerBatch(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			limit := 40 + 2*(events/1000+1) // per batch: the fixed work, then AddEvents and Summaries per 1000 events
+			limit := 40 + 2*(events/5000+1) // per batch: the fixed work, then AddEvents and Summaries per 5,000 events (eventChunk)
 			t.Logf("%d orders, pass %d: %d records, %d events, %d statements", orders, pass+1, st.Records, events, eng.n)
 			if eng.n > limit {
 				t.Errorf("%d orders, pass %d: %d statements, want at most %d", orders, pass+1, eng.n, limit)
