@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // EventClass says whether a carrier event proves the carrier handled the
@@ -157,26 +158,64 @@ type Event struct {
 // every checkpoint (AfterShip's raw_tag): two scans at the same minute and
 // place must not collapse into one.
 func EventID(e *Event) string {
-	h := sha256.New()
-	var buf []byte
-	add := func(s string) {
-		buf = strconv.AppendInt(buf[:0], int64(len(s)), 10)
-		buf = append(buf, ':')
-		buf = append(buf, s...)
-		h.Write(buf)
-	}
-	add(e.Carrier)
-	add(e.TrackingNumber)
-	add(strconv.FormatInt(e.OccurredAt.Unix(), 10))
+	// One buffer on the stack, hashed at once: the same bytes as writing
+	// each field to the hash in turn, without an allocation per field.
+	var stack [512]byte
+	b := stack[:0]
+	b = appendKeyField(b, e.Carrier)
+	b = appendKeyField(b, e.TrackingNumber)
+	var unix [20]byte
+	b = appendKeyField(b, string(strconv.AppendInt(unix[:0], e.OccurredAt.Unix(), 10)))
 	if e.Code != "" {
-		add(e.Code)
+		b = appendKeyField(b, e.Code)
 	} else {
-		add(string(e.Status))
+		b = appendKeyField(b, string(e.Status))
 	}
-	add(strings.Join(strings.Fields(strings.ToLower(e.Description)), " "))
-	add(e.Location.City)
-	add(e.Location.State)
-	add(e.Location.PostalCode)
-	add(e.Location.Country)
-	return hex.EncodeToString(h.Sum(nil))[:32]
+	var words [256]byte
+	b = appendKeyField(b, string(foldWords(words[:0], e.Description)))
+	b = appendKeyField(b, e.Location.City)
+	b = appendKeyField(b, e.Location.State)
+	b = appendKeyField(b, e.Location.PostalCode)
+	b = appendKeyField(b, e.Location.Country)
+	sum := sha256.Sum256(b)
+	var h [2 * sha256.Size]byte
+	hex.Encode(h[:], sum[:])
+	return string(h[:32])
+}
+
+// appendKeyField appends one field of an event's key: its length, a
+// colon, and the field.
+func appendKeyField(b []byte, s string) []byte {
+	b = strconv.AppendInt(b, int64(len(s)), 10)
+	b = append(b, ':')
+	return append(b, s...)
+}
+
+// foldWords appends s lower-cased, its words separated by one space:
+// strings.Join(strings.Fields(strings.ToLower(s)), " "), done in place for
+// ASCII text (carriers' descriptions nearly always are).
+func foldWords(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return append(b, strings.Join(strings.Fields(strings.ToLower(s)), " ")...)
+		}
+	}
+	start, inWord := len(b), false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch c {
+		case ' ', '\t', '\n', '\v', '\f', '\r':
+			inWord = false
+			continue
+		}
+		if !inWord && len(b) > start {
+			b = append(b, ' ')
+		}
+		inWord = true
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b = append(b, c)
+	}
+	return b
 }

@@ -42,6 +42,7 @@ var bom = []byte("\xef\xbb\xbf")
 type Decoder struct {
 	r    *bufio.Reader
 	line int
+	l    line // reused from line to line
 	// Now stamps shipments without uploaded_at ("the time vtr received
 	// it"); the caller injects the clock.
 	Now func() time.Time
@@ -70,7 +71,7 @@ func (d *Decoder) Next() (Record, error) {
 		if len(raw) == 0 {
 			continue
 		}
-		return Decode(d.line, raw, d.Now)
+		return decode(d.line, raw, d.Now, &d.l)
 	}
 }
 
@@ -153,18 +154,26 @@ type line struct {
 	Location    *vtr.Location `json:"location"`
 	Source      string        `json:"source"`
 	SourceID    string        `json:"source_id"`
+
+	// where scanPlain puts "location" and "ship_to" (Location and ShipTo
+	// then point here): no allocation per line
+	location, shipTo vtr.Location
 }
 
 // Decode decodes one line (number n, for errors).
 func Decode(n int, raw []byte, now func() time.Time) (Record, error) {
-	var l line
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&l); err != nil {
-		return Record{}, jsonError(n, err)
-	}
-	if dec.More() {
-		return Record{}, &LineError{Line: n, Msg: "more than one JSON value on the line"}
+	return decode(n, raw, now, new(line))
+}
+
+// decode decodes one line into l, which the Decoder reuses from line to
+// line: nothing of l outlives the call but the strings it hands on.
+func decode(n int, raw []byte, now func() time.Time, l *line) (Record, error) {
+	*l = line{}
+	if !scanPlain(raw, l) {
+		*l = line{}
+		if err := decodeJSON(n, raw, l); err != nil {
+			return Record{}, err
+		}
 	}
 	rec := Record{Line: n, Type: l.Type}
 	var err error
@@ -185,6 +194,19 @@ func Decode(n int, raw []byte, now func() time.Time) (Record, error) {
 		err = &LineError{Line: n, Field: "type", Msg: fmt.Sprintf("unknown type %q (seller, order, shipment, cancellation or event)", l.Type)}
 	}
 	return rec, err
+}
+
+// decodeJSON decodes a line with encoding/json, unknown fields refused.
+func decodeJSON(n int, raw []byte, l *line) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(l); err != nil {
+		return jsonError(n, err)
+	}
+	if dec.More() {
+		return &LineError{Line: n, Msg: "more than one JSON value on the line"}
+	}
+	return nil
 }
 
 // jsonError turns an encoding/json error into a LineError naming the field.
@@ -373,11 +395,16 @@ func (l *line) event(n int) (*vtr.Event, error) {
 	if !ok {
 		return nil, &LineError{Line: n, Field: "carrier", Msg: fmt.Sprintf("unknown carrier %q", l.Carrier)}
 	}
-	num, reason, _ := tracking.Normalize(nil, l.TrackingNumber)
+	var buf [tracking.MaxLen]byte
+	num, reason, _ := tracking.Normalize(buf[:0], l.TrackingNumber)
 	if reason != "" {
 		return nil, &LineError{Line: n, Field: "tracking_number", Msg: reason.Describe()}
 	}
-	e := &vtr.Event{Carrier: m.Carrier.Code, ReportedBy: l.ReportedBy, TrackingNumber: string(num), Code: l.Code,
+	tn := l.TrackingNumber // already normal, as most are: no copy
+	if string(num) != tn {
+		tn = string(num)
+	}
+	e := &vtr.Event{Carrier: m.Carrier.Code, ReportedBy: l.ReportedBy, TrackingNumber: tn, Code: l.Code,
 		TypeCode: l.TypeCode, Description: l.Description, Source: "native", SourceID: l.SourceID}
 	if l.Source != "" {
 		e.Source = l.Source
