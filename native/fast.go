@@ -17,11 +17,13 @@ import (
 // it reports true, l holds what encoding/json would have put there
 // (FuzzScanPlain holds the two together).
 //
-// The strings are cut from one copy of the line, one allocation instead of
-// one per field; Value points into raw, which the caller reads before raw
-// is reused.
-func scanPlain(raw []byte, l *line) bool {
-	s := scanner{raw: raw}
+// Values of fields that repeat from line to line (the type, the carrier,
+// the code, the description, the place...) come from tab, one string
+// shared by every line that holds them, so the records a transaction
+// holds do not each carry their own copies; tab may be nil. Value points
+// into raw, which the caller reads before raw is reused.
+func scanPlain(raw []byte, l *line, tab *interned) bool {
+	s := scanner{raw: raw, tab: tab}
 	if !s.skip('{') {
 		return false
 	}
@@ -54,11 +56,11 @@ func scanPlain(raw []byte, l *line) bool {
 			}
 			l.Value = raw[start:s.i]
 		default:
-			f := l.stringField(k)
+			f, repeats := l.stringField(k)
 			if f == nil {
 				return false
 			}
-			v, ok := s.value()
+			v, ok := s.value(repeats)
 			if !ok {
 				return false
 			}
@@ -73,77 +75,106 @@ func scanPlain(raw []byte, l *line) bool {
 	}
 }
 
-// stringField is the string field a key names exactly, or nil.
-func (l *line) stringField(k string) *string {
+// stringField is the string field a key names exactly, or nil, and
+// whether its values repeat from line to line (not ids, numbers, times).
+func (l *line) stringField(k string) (*string, bool) {
 	switch k {
 	case "type":
-		return &l.Type
+		return &l.Type, true
 	case "id":
-		return &l.ID
+		return &l.ID, false
 	case "name":
-		return &l.Name
+		return &l.Name, true
 	case "seller_id":
-		return &l.SellerID
+		return &l.SellerID, true
 	case "policy":
-		return &l.Policy
+		return &l.Policy, true
 	case "purchased_at":
-		return &l.PurchasedAt
+		return &l.PurchasedAt, false
 	case "category":
-		return &l.Category
+		return &l.Category, true
 	case "currency":
-		return &l.Currency
+		return &l.Currency, true
 	case "ship_by":
-		return &l.ShipBy
+		return &l.ShipBy, false
 	case "deliver_by":
-		return &l.DeliverBy
+		return &l.DeliverBy, false
 	case "order_id":
-		return &l.OrderID
+		return &l.OrderID, false
 	case "package_id":
-		return &l.PackageID
+		return &l.PackageID, true
 	case "carrier":
-		return &l.Carrier
+		return &l.Carrier, true
 	case "carrier_name":
-		return &l.CarrierName
+		return &l.CarrierName, true
 	case "tracking_number":
-		return &l.TrackingNumber
+		return &l.TrackingNumber, false
 	case "ship_method":
-		return &l.ShipMethod
+		return &l.ShipMethod, true
 	case "ship_from_id":
-		return &l.ShipFromID
+		return &l.ShipFromID, true
 	case "shipped_at":
-		return &l.ShippedAt
+		return &l.ShippedAt, false
 	case "uploaded_at":
-		return &l.UploadedAt
+		return &l.UploadedAt, false
 	case "cancelled_at":
-		return &l.CancelledAt
+		return &l.CancelledAt, false
 	case "reported_by":
-		return &l.ReportedBy
+		return &l.ReportedBy, true
 	case "occurred_at":
-		return &l.OccurredAt
+		return &l.OccurredAt, false
 	case "code":
-		return &l.Code
+		return &l.Code, true
 	case "type_code":
-		return &l.TypeCode
+		return &l.TypeCode, true
 	case "description":
-		return &l.Description
+		return &l.Description, true
 	case "status":
-		return &l.Status
+		return &l.Status, true
 	case "class":
-		return &l.Class
+		return &l.Class, true
 	case "source":
-		return &l.Source
+		return &l.Source, true
 	case "source_id":
-		return &l.SourceID
+		return &l.SourceID, false
 	}
-	return nil
+	return nil, false
 }
 
 type scanner struct {
 	raw []byte
 	i   int
-	// line is raw as a string, made on the first value, so a line that
-	// is not plain from its first key costs no copy
-	line string
+	tab *interned
+}
+
+// interned holds one copy of each value seen of the fields that repeat,
+// up to a bound: a feed's carriers, codes, descriptions and places are a
+// few thousand strings, its numbers and ids are not kept here.
+type interned struct {
+	m map[string]string
+}
+
+const (
+	maxInterned    = 1 << 14
+	maxInternedLen = 128
+)
+
+// get returns b as a string, the interned copy when there is one.
+func (t *interned) get(b []byte) string {
+	if t == nil || len(b) > maxInternedLen {
+		return string(b)
+	}
+	if v, ok := t.m[string(b)]; ok {
+		return v
+	}
+	v := string(b)
+	if t.m == nil {
+		t.m = make(map[string]string)
+	}
+	if len(t.m) < maxInterned {
+		t.m[v] = v
+	}
+	return v
 }
 
 func (s *scanner) space() {
@@ -201,17 +232,16 @@ func (s *scanner) str() ([]byte, bool) {
 	return nil, false
 }
 
-// value consumes a string value and returns it cut from the line's copy.
-func (s *scanner) value() (string, bool) {
+// value consumes a string value; one that repeats comes from the table.
+func (s *scanner) value(repeats bool) (string, bool) {
 	v, ok := s.str()
 	if !ok {
 		return "", false
 	}
-	if s.line == "" {
-		s.line = string(s.raw)
+	if repeats {
+		return s.tab.get(v), true
 	}
-	end := s.i - 1
-	return s.line[end-len(v) : end], true
+	return string(v), true
 }
 
 // location consumes an object of location fields into p; fields already
@@ -241,7 +271,7 @@ func (s *scanner) location(p *vtr.Location) bool {
 		default:
 			return false
 		}
-		if *f, ok = s.value(); !ok {
+		if *f, ok = s.value(true); !ok {
 			return false
 		}
 		if s.skip('}') {

@@ -2,6 +2,8 @@ package native
 
 import (
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -41,14 +43,14 @@ var notPlain = []string{
 func TestScanPlain(t *testing.T) {
 	for _, s := range plainLines {
 		var l line
-		if !scanPlain([]byte(s), &l) {
+		if !scanPlain([]byte(s), &l, nil) {
 			t.Errorf("shortcut refused a plain line: %s", s)
 		}
 		samePlainAndJSON(t, s)
 	}
 	for _, s := range notPlain {
 		var l line
-		if scanPlain([]byte(s), &l) {
+		if scanPlain([]byte(s), &l, nil) {
 			t.Errorf("shortcut took a line encoding/json must judge: %q", s)
 		}
 	}
@@ -59,7 +61,7 @@ func TestScanPlain(t *testing.T) {
 func samePlainAndJSON(t *testing.T, s string) {
 	t.Helper()
 	var fast, slow line
-	if !scanPlain([]byte(s), &fast) {
+	if !scanPlain([]byte(s), &fast, &interned{}) {
 		return
 	}
 	if err := decodeJSON(1, []byte(s), &slow); err != nil {
@@ -92,4 +94,23 @@ func FuzzScanPlain(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		samePlainAndJSON(t, s)
 	})
+}
+
+// The table of repeated values stops growing at its bound and still
+// returns every value as given.
+func TestInternedBounded(t *testing.T) {
+	var tab interned
+	for i := range maxInterned + 100 {
+		v := strconv.Itoa(i)
+		if got := tab.get([]byte(v)); got != v {
+			t.Fatalf("get(%q) = %q", v, got)
+		}
+	}
+	if len(tab.m) != maxInterned {
+		t.Errorf("%d values held, bound %d", len(tab.m), maxInterned)
+	}
+	long := strings.Repeat("x", maxInternedLen+1)
+	if tab.get([]byte(long)) != long || len(tab.m) != maxInterned {
+		t.Error("a value over the length bound is wrong or held")
+	}
 }

@@ -42,7 +42,8 @@ var bom = []byte("\xef\xbb\xbf")
 type Decoder struct {
 	r    *bufio.Reader
 	line int
-	l    line // reused from line to line
+	l    line     // reused from line to line
+	tab  interned // the values that repeat from line to line
 	// Now stamps shipments without uploaded_at ("the time vtr received
 	// it"); the caller injects the clock.
 	Now func() time.Time
@@ -71,7 +72,7 @@ func (d *Decoder) Next() (Record, error) {
 		if len(raw) == 0 {
 			continue
 		}
-		return decode(d.line, raw, d.Now, &d.l)
+		return decode(d.line, raw, d.Now, &d.l, &d.tab)
 	}
 }
 
@@ -162,14 +163,14 @@ type line struct {
 
 // Decode decodes one line (number n, for errors).
 func Decode(n int, raw []byte, now func() time.Time) (Record, error) {
-	return decode(n, raw, now, new(line))
+	return decode(n, raw, now, new(line), nil)
 }
 
 // decode decodes one line into l, which the Decoder reuses from line to
 // line: nothing of l outlives the call but the strings it hands on.
-func decode(n int, raw []byte, now func() time.Time, l *line) (Record, error) {
+func decode(n int, raw []byte, now func() time.Time, l *line, tab *interned) (Record, error) {
 	*l = line{}
-	if !scanPlain(raw, l) {
+	if !scanPlain(raw, l, tab) {
 		*l = line{}
 		if err := decodeJSON(n, raw, l); err != nil {
 			return Record{}, err
