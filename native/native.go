@@ -1,6 +1,6 @@
 // Package native reads and writes vtr's native NDJSON: one JSON object per
 // line, each with a "type" (seller, order, shipment, cancellation, event).
-// The HTTP API (to come) takes the same objects.
+// The HTTP API (vtr serve) takes the same objects.
 //
 // The decoder streams: memory does not grow with the input. A bad line is
 // reported with its number, the field at fault and why, and decoding goes

@@ -3,6 +3,7 @@ package native
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -243,4 +244,29 @@ func BenchmarkDecodeEvent(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkDecoderEvents measures a stream of event lines through a
+// Decoder, as an import reads them: the line struct is reused and the
+// values that repeat come from the decoder's table.
+func BenchmarkDecoderEvents(b *testing.B) {
+	var in bytes.Buffer
+	const lines = 1000
+	for i := range lines {
+		fmt.Fprintf(&in, `{"type":"event","carrier":"FedEx","tracking_number":"%012d","occurred_at":"2026-10-01T08:%02d:04-05:00","code":"OC","type_code":"IN","description":"Shipment information sent to FedEx","status":"pre_transit","location":{"city":"KANSAS CITY","state":"MO","postal_code":"64105","country":"US"}}`+"\n", 330382288551+i, i%60)
+	}
+	data := in.Bytes()
+	b.ReportAllocs()
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		d := NewDecoder(bytes.NewReader(data), now)
+		for {
+			if _, err := d.Next(); err == io.EOF {
+				break
+			} else if err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*lines), "ns/line")
 }
