@@ -24,55 +24,29 @@ import (
 // into raw, which the caller reads before raw is reused.
 func scanPlain(raw []byte, l *line, tab *interned) bool {
 	s := scanner{raw: raw, tab: tab}
-	if !s.skip('{') {
-		return false
-	}
-	if s.skip('}') {
-		return s.end()
-	}
-	for {
-		key, ok := s.str()
-		if !ok || !s.skip(':') {
-			return false
-		}
+	return s.object(func(key []byte) bool {
 		switch k := string(key); k {
-		case "location", "ship_to":
-			p := &l.location
-			if k == "ship_to" {
-				p = &l.shipTo
-			}
-			if !s.location(p) {
-				return false
-			}
-			if k == "ship_to" {
-				l.ShipTo = p
-			} else {
-				l.Location = p
-			}
+		case "location":
+			l.Location = &l.location
+			return s.location(l.Location)
+		case "ship_to":
+			l.ShipTo = &l.shipTo
+			return s.location(l.ShipTo)
 		case "value":
 			start := s.i
-			if _, ok := s.str(); !ok {
-				return false
-			}
+			_, ok := s.str()
 			l.Value = raw[start:s.i]
+			return ok
 		default:
 			f, repeats := l.stringField(k)
 			if f == nil {
 				return false
 			}
 			v, ok := s.value(repeats)
-			if !ok {
-				return false
-			}
 			*f = v
+			return ok
 		}
-		if s.skip('}') {
-			return s.end()
-		}
-		if !s.skip(',') {
-			return false
-		}
-	}
+	}) && s.end()
 }
 
 // stringField is the string field a key names exactly, or nil, and
@@ -247,17 +221,7 @@ func (s *scanner) value(repeats bool) (string, bool) {
 // location consumes an object of location fields into p; fields already
 // in p stay unless given again, as encoding/json does with a key repeated.
 func (s *scanner) location(p *vtr.Location) bool {
-	if !s.skip('{') {
-		return false
-	}
-	if s.skip('}') {
-		return true
-	}
-	for {
-		key, ok := s.str()
-		if !ok || !s.skip(':') {
-			return false
-		}
+	return s.object(func(key []byte) bool {
 		var f *string
 		switch string(key) {
 		case "city":
@@ -271,7 +235,24 @@ func (s *scanner) location(p *vtr.Location) bool {
 		default:
 			return false
 		}
-		if *f, ok = s.value(true); !ok {
+		v, ok := s.value(true)
+		*f = v
+		return ok
+	})
+}
+
+// object consumes an object, calling member for each key once its colon
+// is consumed; member consumes the value, or reports false.
+func (s *scanner) object(member func(key []byte) bool) bool {
+	if !s.skip('{') {
+		return false
+	}
+	if s.skip('}') {
+		return true
+	}
+	for {
+		key, ok := s.str()
+		if !ok || !s.skip(':') || !member(key) {
 			return false
 		}
 		if s.skip('}') {
