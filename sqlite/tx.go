@@ -10,6 +10,7 @@ import (
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/ingest"
 	"github.com/vtr-project/vtr/internal/sqlutil"
+	sqlite "modernc.org/sqlite"
 )
 
 // Tx is one transaction: ingest.Tx in SQL. Statements are prepared once
@@ -249,36 +250,70 @@ func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]inge
 	})
 }
 
+// AddEvents stores events insertRows at a time. An event is usually new:
+// a plain INSERT stores the part and all of it is new. When one of them is
+// stored already (a feed read again, or overlapping another), the
+// INSERT fails as a whole and changes nothing (a failed statement is
+// undone; the transaction goes on), and the part is stored again skipping
+// the events already there, returning the ones it stored. Returning every
+// stored event's key cost the import reading back two strings per event
+// and a map of them.
 func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, error) {
-	var out []*vtr.Event
+	out := make([]*vtr.Event, 0, len(evs))
+	args := make([]any, 0, 19*min(insertRows, len(evs)))
 	for len(evs) > 0 {
 		part := evs[:min(insertRows, len(evs))]
 		evs = evs[len(part):]
-		args := make([]any, 0, 19*len(part))
-		byID := make(map[[2]string]*vtr.Event, len(part))
+		args = args[:0]
 		for _, e := range part {
 			args = append(args, e.TrackingNumber, e.ID, e.Carrier, e.ReportedBy, unix(e.OccurredAt), e.OffsetSeconds, e.OffsetKnown, e.Code, e.TypeCode,
 				e.Description, string(e.Status), string(e.Class), e.ClassRule, e.Location.City, e.Location.State, e.Location.PostalCode,
 				e.Location.Country, e.Source, e.SourceID)
-			byID[[2]string{e.TrackingNumber, e.ID}] = e
 		}
-		rows, err := t.Query(ctx, `INSERT INTO events (`+sqlutil.EventColumns+`) VALUES `+sqlutil.Values(len(part), 19)+`
-			ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, args...)
-		if err := each(rows, err, func(r *sql.Rows) error {
-			var k [2]string
-			if err := r.Scan(&k[0], &k[1]); err != nil {
-				return err
-			}
-			if e := byID[k]; e != nil {
-				out = append(out, e)
-				delete(byID, k) // the same event twice in one chunk is stored once
-			}
-			return nil
-		}); err != nil {
+		insert := `INSERT INTO events (` + sqlutil.EventColumns + `) VALUES ` + sqlutil.Values(len(part), 19)
+		err := t.Exec(ctx, insert, args...)
+		if err == nil {
+			out = append(out, part...)
+			continue
+		}
+		if !isUnique(err) {
 			return nil, err
 		}
+		stored, err := t.addNew(ctx, insert, part, args)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, stored...)
 	}
 	return out, nil
+}
+
+// addNew stores the events of part not stored yet and returns them.
+func (t *Tx) addNew(ctx context.Context, insert string, part []*vtr.Event, args []any) ([]*vtr.Event, error) {
+	byID := make(map[[2]string]*vtr.Event, len(part))
+	for _, e := range part {
+		byID[[2]string{e.TrackingNumber, e.ID}] = e
+	}
+	var out []*vtr.Event
+	rows, err := t.Query(ctx, insert+` ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, args...)
+	return out, each(rows, err, func(r *sql.Rows) error {
+		var k [2]string
+		if err := r.Scan(&k[0], &k[1]); err != nil {
+			return err
+		}
+		if e := byID[k]; e != nil {
+			out = append(out, e)
+			delete(byID, k) // the same event twice in one part is stored once
+		}
+		return nil
+	})
+}
+
+// isUnique reports whether err is SQLite's refusal of a row whose key is
+// taken (SQLITE_CONSTRAINT_PRIMARYKEY or SQLITE_CONSTRAINT_UNIQUE).
+func isUnique(err error) bool {
+	var e *sqlite.Error
+	return errors.As(err, &e) && (e.Code() == 1555 || e.Code() == 2067)
 }
 
 func (t *Tx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error) {
