@@ -169,24 +169,42 @@ func (t *Tx) PutPackages(ctx context.Context, ps []*ingest.Package) error {
 		cur_uploaded_at = excluded.cur_uploaded_at`, rows)
 }
 
+// PutVerdicts writes verdicts insertRows packages at a time, each part one
+// UPDATE … FROM VALUES joined to packages by key. The verdicts whose
+// policy and day are unchanged leave those columns out of the SET, so
+// SQLite does not rewrite their entries in packages_by_day.
 func (t *Tx) PutVerdicts(ctx context.Context, vs []ingest.Verdict) error {
+	var same, moved [][]any
 	for _, v := range vs {
 		k, old, now := v.Key, &v.Old, &v.Counted
-		var err error
 		if now.Policy == old.Policy && now.Day == old.Day {
-			// The indexed columns are unchanged: leave them out of the SET so
-			// SQLite does not rewrite packages_by_day.
-			err = t.Exec(ctx, `UPDATE packages SET outcome = ?, reasons = ?, warnings = ?, carrier = ?, detected = ?, explanation = ?,
-				category = ?, ship_from_id = ?, delivered = ?, on_time = ? WHERE seller_id = ? AND order_id = ? AND package_id = ?`,
-				now.Outcome, now.Reasons, now.Warnings, now.Carrier, now.Detected, now.Explanation,
-				now.Category, now.ShipFrom, now.Delivered, now.OnTime, k.Seller, k.Order, k.Package)
+			same = append(same, []any{k.Seller, k.Order, k.Package, now.Outcome, now.Reasons, now.Warnings, now.Carrier, now.Detected,
+				now.Explanation, now.Category, now.ShipFrom, now.Delivered, now.OnTime})
 		} else {
-			err = t.Exec(ctx, `UPDATE packages SET policy = ?, outcome = ?, reasons = ?, warnings = ?, carrier = ?, detected = ?, explanation = ?,
-				day = ?, category = ?, ship_from_id = ?, delivered = ?, on_time = ? WHERE seller_id = ? AND order_id = ? AND package_id = ?`,
-				now.Policy, now.Outcome, now.Reasons, now.Warnings, now.Carrier, now.Detected, now.Explanation,
-				now.Day, now.Category, now.ShipFrom, now.Delivered, now.OnTime, k.Seller, k.Order, k.Package)
+			moved = append(moved, []any{k.Seller, k.Order, k.Package, now.Outcome, now.Reasons, now.Warnings, now.Carrier, now.Detected,
+				now.Explanation, now.Category, now.ShipFrom, now.Delivered, now.OnTime, now.Policy, now.Day})
 		}
-		if err != nil {
+	}
+	const set = `outcome = v.column4, reasons = v.column5, warnings = v.column6, carrier = v.column7, detected = v.column8,
+		explanation = v.column9, category = v.column10, ship_from_id = v.column11, delivered = v.column12, on_time = v.column13`
+	if err := t.updatePackages(ctx, set, same); err != nil {
+		return err
+	}
+	return t.updatePackages(ctx, set+`, policy = v.column14, day = v.column15`, moved)
+}
+
+// updatePackages runs UPDATE packages SET set over rows, each a package's
+// key (seller, order, package) and the values set names as v.columnN.
+func (t *Tx) updatePackages(ctx context.Context, set string, rows [][]any) error {
+	for len(rows) > 0 {
+		part := rows[:min(insertRows, len(rows))]
+		rows = rows[len(part):]
+		args := make([]any, 0, len(part)*len(part[0]))
+		for _, r := range part {
+			args = append(args, r...)
+		}
+		if err := t.Exec(ctx, `UPDATE packages SET `+set+` FROM (VALUES `+sqlutil.Values(len(part), len(part[0]))+`) AS v
+			WHERE packages.seller_id = v.column1 AND packages.order_id = v.column2 AND packages.package_id = v.column3`, args...); err != nil {
 			return err
 		}
 	}
