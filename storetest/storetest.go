@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("ReuseAcrossSellers", func(t *testing.T) { testReuseAcrossSellers(t, one) })
 	t.Run("ReadErrors", func(t *testing.T) { testReadErrors(t, one) })
 	t.Run("ShuffledAndDuplicatedFeeds", func(t *testing.T) { testShuffled(t, one) })
+	t.Run("EventsStoredOnce", func(t *testing.T) { testEventsOnce(t, one) })
 	t.Run("RatesAndReasonCounts", func(t *testing.T) { testRates(t, one) })
 	t.Run("DefectPages", func(t *testing.T) { testDefectPages(t, one) })
 	t.Run("ConcurrentImporters", func(t *testing.T) { testConcurrent(t, open) })
@@ -259,6 +260,33 @@ func testEdits(t *testing.T, open Opener1) {
 		t.Errorf("report: %s", text)
 	}
 	verify(t, s)
+}
+
+// testEventsOnce imports, in one statement's worth of events, events
+// stored already, a new one and the new one again: only the new one is
+// stored and folded into its number's summary. The engines store a part
+// of events with one statement whose result says which were new only
+// when some were not.
+func testEventsOnce(t *testing.T, open Opener1) {
+	s := open(t)
+	st, _ := feed(t, s, Scenario)
+	if st.Events != 4 || st.DuplicateEvents != 0 {
+		t.Fatalf("scenario: %d events stored, %d duplicates; want 4 and 0", st.Events, st.DuplicateEvents)
+	}
+	again := `{"type":"event","carrier":"UPS","tracking_number":"1Z96F4R8D313969574","occurred_at":"2026-10-02T18:05:00-07:00","code":"OR","type_code":"I","description":"Origin Scan","location":{"city":"Seattle","state":"WA","country":"US"}}
+{"type":"event","carrier":"UPS","tracking_number":"1Z96F4R8D313969574","occurred_at":"2026-10-03T09:00:00-05:00","code":"AR","type_code":"I","description":"Arrived at Facility","location":{"city":"Chicago","state":"IL","country":"US"}}
+{"type":"event","carrier":"UPS","tracking_number":"1Z96F4R8D313969574","occurred_at":"2026-10-03T09:00:00-05:00","code":"AR","type_code":"I","description":"Arrived at Facility","location":{"city":"Chicago","state":"IL","country":"US"}}
+{"type":"event","carrier":"USPS","tracking_number":"9434611206217011894085","occurred_at":"2026-10-02T09:00:00-07:00","code":"GX","description":"Shipping Label Created"}
+`
+	st, _ = feed(t, s, again)
+	if st.Events != 1 || st.DuplicateEvents != 3 {
+		t.Errorf("stored and new events mixed: %d stored, %d duplicates; want 1 and 3", st.Events, st.DuplicateEvents)
+	}
+	st, _ = feed(t, s, again)
+	if st.Events != 0 || st.DuplicateEvents != 4 {
+		t.Errorf("the same events again: %d stored, %d duplicates; want 0 and 4", st.Events, st.DuplicateEvents)
+	}
+	verify(t, s) // each summary counts each of its number's stored events once
 }
 
 // Workload generates a random but well-formed workload: sellers, orders,
