@@ -532,38 +532,22 @@ func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]inge
 	}})
 }
 
-// AddEvents stores events and returns the ones not stored before. The
-// statement returns the keys of the events it stored, and an empty key
-// (no event has one) to say so even when it stored none, only when it
-// did not store them all: an event is usually new, and reading back two
-// strings per event was most of the client's work for the statement. (A plain
-// INSERT that fails on a stored event would need a savepoint per
-// statement, and more than 64 subtransactions in one transaction slow
-// every other session's snapshots.)
 func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, error) {
 	if len(evs) == 0 {
 		return nil, nil
 	}
 	rows := make([][]any, len(evs))
+	byID := make(map[[2]string]*vtr.Event, len(evs))
 	for i, e := range evs {
 		rows[i] = []any{e.TrackingNumber, e.ID, e.Carrier, e.ReportedBy, unix(e.OccurredAt), e.OffsetSeconds, e.OffsetKnown, e.Code, e.TypeCode,
 			e.Description, string(e.Status), string(e.Class), e.ClassRule, e.Location.City, e.Location.State, e.Location.PostalCode,
 			e.Location.Country, e.Source, e.SourceID}
+		byID[[2]string{e.TrackingNumber, e.ID}] = e
 	}
-	var byID map[[2]string]*vtr.Event // built when some event was stored already
 	var out []*vtr.Event
-	err := t.run(ctx, read{`WITH stored AS (INSERT INTO events (` + sqlutil.EventColumns + `) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
+	return out, t.run(ctx, read{`INSERT INTO events (` + sqlutil.EventColumns + `) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
 		$5::bigint[], $6::int[], $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
-		$16::text[], $17::text[], $18::text[], $19::text[]) ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id)
-		SELECT tracking_norm, event_id FROM stored WHERE (SELECT count(*) FROM stored) < $20
-		UNION ALL SELECT '', '' WHERE (SELECT count(*) FROM stored) < $20`, append(columns(rows), len(evs)), func(r sqlutil.Scanner) error {
-		if byID == nil {
-			byID = make(map[[2]string]*vtr.Event, len(evs))
-			for _, e := range evs {
-				byID[[2]string{e.TrackingNumber, e.ID}] = e
-			}
-			out = []*vtr.Event{}
-		}
+		$16::text[], $17::text[], $18::text[], $19::text[]) ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, columns(rows), func(r sqlutil.Scanner) error {
 		var k [2]string
 		if err := r.Scan(&k[0], &k[1]); err != nil {
 			return err
@@ -574,13 +558,6 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, err
 		}
 		return nil
 	}})
-	if err != nil {
-		return nil, err
-	}
-	if out == nil { // no row: every event was stored
-		return evs, nil
-	}
-	return out, nil
 }
 
 func (t *Tx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error) {
