@@ -537,27 +537,16 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, err
 		return nil, nil
 	}
 	rows := make([][]any, len(evs))
-	byID := make(map[[2]string]*vtr.Event, len(evs))
 	for i, e := range evs {
 		rows[i] = []any{e.TrackingNumber, e.ID, e.Carrier, e.ReportedBy, unix(e.OccurredAt), e.OffsetSeconds, e.OffsetKnown, e.Code, e.TypeCode,
 			e.Description, string(e.Status), string(e.Class), e.ClassRule, e.Location.City, e.Location.State, e.Location.PostalCode,
 			e.Location.Country, e.Source, e.SourceID}
-		byID[[2]string{e.TrackingNumber, e.ID}] = e
 	}
-	var out []*vtr.Event
-	return out, t.run(ctx, read{`INSERT INTO events (` + sqlutil.EventColumns + `) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
+	st := sqlutil.NewStoredEvents(evs)
+	err := t.run(ctx, read{`INSERT INTO events (` + sqlutil.EventColumns + `) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
 		$5::bigint[], $6::int[], $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
-		$16::text[], $17::text[], $18::text[], $19::text[]) ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, columns(rows), func(r sqlutil.Scanner) error {
-		var k [2]string
-		if err := r.Scan(&k[0], &k[1]); err != nil {
-			return err
-		}
-		if e := byID[k]; e != nil {
-			out = append(out, e)
-			delete(byID, k) // the same event twice in one chunk is stored once
-		}
-		return nil
-	}})
+		$16::text[], $17::text[], $18::text[], $19::text[]) ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, columns(rows), st.Row})
+	return st.Stored, err
 }
 
 func (t *Tx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error) {

@@ -76,6 +76,12 @@ const insertRows = 256
 
 // insert runs head VALUES (…), (…) tail for rows, insertRows at a time.
 func (t *Tx) insert(ctx context.Context, head, tail string, rows [][]any) error {
+	return t.inParts(ctx, rows, func(values string) string { return head + ` VALUES ` + values + ` ` + tail })
+}
+
+// inParts runs the statement stmt(values) for rows, insertRows at a time;
+// values is the part's list of rows of parameters, "(?, ?), (?, ?)".
+func (t *Tx) inParts(ctx context.Context, rows [][]any, stmt func(values string) string) error {
 	for len(rows) > 0 {
 		part := rows[:min(insertRows, len(rows))]
 		rows = rows[len(part):]
@@ -83,7 +89,7 @@ func (t *Tx) insert(ctx context.Context, head, tail string, rows [][]any) error 
 		for _, r := range part {
 			args = append(args, r...)
 		}
-		if err := t.Exec(ctx, head+` VALUES `+sqlutil.Values(len(part), len(part[0]))+` `+tail, args...); err != nil {
+		if err := t.Exec(ctx, stmt(sqlutil.Values(len(part), len(part[0]))), args...); err != nil {
 			return err
 		}
 	}
@@ -196,19 +202,10 @@ func (t *Tx) PutVerdicts(ctx context.Context, vs []ingest.Verdict) error {
 // updatePackages runs UPDATE packages SET set over rows, each a package's
 // key (seller, order, package) and the values set names as v.columnN.
 func (t *Tx) updatePackages(ctx context.Context, set string, rows [][]any) error {
-	for len(rows) > 0 {
-		part := rows[:min(insertRows, len(rows))]
-		rows = rows[len(part):]
-		args := make([]any, 0, len(part)*len(part[0]))
-		for _, r := range part {
-			args = append(args, r...)
-		}
-		if err := t.Exec(ctx, `UPDATE packages SET `+set+` FROM (VALUES `+sqlutil.Values(len(part), len(part[0]))+`) AS v
-			WHERE packages.seller_id = v.column1 AND packages.order_id = v.column2 AND packages.package_id = v.column3`, args...); err != nil {
-			return err
-		}
-	}
-	return nil
+	return t.inParts(ctx, rows, func(values string) string {
+		return `UPDATE packages SET ` + set + ` FROM (VALUES ` + values + `) AS v
+			WHERE packages.seller_id = v.column1 AND packages.order_id = v.column2 AND packages.package_id = v.column3`
+	})
 }
 
 func (t *Tx) Orphans(ctx context.Context, orderIDs []string) ([]ingest.Orphan, error) {
@@ -308,23 +305,10 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, err
 
 // addNew stores the events of part not stored yet and returns them.
 func (t *Tx) addNew(ctx context.Context, insert string, part []*vtr.Event, args []any) ([]*vtr.Event, error) {
-	byID := make(map[[2]string]*vtr.Event, len(part))
-	for _, e := range part {
-		byID[[2]string{e.TrackingNumber, e.ID}] = e
-	}
-	var out []*vtr.Event
+	st := sqlutil.NewStoredEvents(part)
 	rows, err := t.Query(ctx, insert+` ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, args...)
-	return out, each(rows, err, func(r *sql.Rows) error {
-		var k [2]string
-		if err := r.Scan(&k[0], &k[1]); err != nil {
-			return err
-		}
-		if e := byID[k]; e != nil {
-			out = append(out, e)
-			delete(byID, k) // the same event twice in one part is stored once
-		}
-		return nil
-	})
+	err = each(rows, err, func(r *sql.Rows) error { return st.Row(r) })
+	return st.Stored, err
 }
 
 // isUnique reports whether err is SQLite's refusal of a row whose key is

@@ -460,3 +460,34 @@ func (s *Stmts) QueryRow(ctx context.Context, q string, args ...any) (*sql.Row, 
 	}
 	return st.QueryRowContext(ctx, args...), nil
 }
+
+// StoredEvents matches the keys an INSERT … ON CONFLICT DO NOTHING
+// RETURNING tracking_norm, event_id gives back to the events it was sent:
+// Stored lists the ones stored, each once (an event sent twice in one
+// statement is stored once).
+type StoredEvents struct {
+	byID   map[[2]string]*vtr.Event
+	Stored []*vtr.Event
+}
+
+// NewStoredEvents is ready for the returned rows of a statement sending evs.
+func NewStoredEvents(evs []*vtr.Event) *StoredEvents {
+	s := &StoredEvents{byID: make(map[[2]string]*vtr.Event, len(evs))}
+	for _, e := range evs {
+		s.byID[[2]string{e.TrackingNumber, e.ID}] = e
+	}
+	return s
+}
+
+// Row reads one returned key.
+func (s *StoredEvents) Row(r Scanner) error {
+	var k [2]string
+	if err := r.Scan(&k[0], &k[1]); err != nil {
+		return err
+	}
+	if e := s.byID[k]; e != nil {
+		s.Stored = append(s.Stored, e)
+		delete(s.byID, k)
+	}
+	return nil
+}
