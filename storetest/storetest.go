@@ -264,9 +264,9 @@ func testEdits(t *testing.T, open Opener1) {
 
 // testEventsOnce imports, in one statement's worth of events, events
 // stored already, a new one and the new one again: only the new one is
-// stored and folded into its number's summary. The engines store a part
-// of events with one statement whose result says which were new only
-// when some were not.
+// stored and folded into its number's summary. SQLite stores a part of
+// events with a plain INSERT and, only when that fails on an event stored
+// already, again with one that returns the events it stored.
 func testEventsOnce(t *testing.T, open Opener1) {
 	s := open(t)
 	st, _ := feed(t, s, Scenario)
