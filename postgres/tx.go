@@ -538,9 +538,7 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, err
 	}
 	rows := make([][]any, len(evs))
 	for i, e := range evs {
-		rows[i] = []any{e.TrackingNumber, e.ID, e.Carrier, e.ReportedBy, unix(e.OccurredAt), e.OffsetSeconds, e.OffsetKnown, e.Code, e.TypeCode,
-			e.Description, string(e.Status), string(e.Class), e.ClassRule, e.Location.City, e.Location.State, e.Location.PostalCode,
-			e.Location.Country, e.Source, e.SourceID}
+		rows[i] = sqlutil.AppendEvent(make([]any, 0, 19), e)
 	}
 	st := sqlutil.NewStoredEvents(evs)
 	err := t.run(ctx, read{`INSERT INTO events (` + sqlutil.EventColumns + `) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],

@@ -281,9 +281,7 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, err
 		evs = evs[len(part):]
 		args = args[:0]
 		for _, e := range part {
-			args = append(args, e.TrackingNumber, e.ID, e.Carrier, e.ReportedBy, unix(e.OccurredAt), e.OffsetSeconds, e.OffsetKnown, e.Code, e.TypeCode,
-				e.Description, string(e.Status), string(e.Class), e.ClassRule, e.Location.City, e.Location.State, e.Location.PostalCode,
-				e.Location.Country, e.Source, e.SourceID)
+			args = sqlutil.AppendEvent(args, e)
 		}
 		insert := `INSERT INTO events (` + sqlutil.EventColumns + `) VALUES ` + sqlutil.Values(len(part), 19)
 		err := t.Exec(ctx, insert, args...)

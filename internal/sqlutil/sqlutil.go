@@ -147,6 +147,13 @@ func Prefixed(p, cols string) string {
 const EventColumns = `tracking_norm, event_id, carrier, reported_by, occurred_at, utc_offset, offset_known, code, type_code,
 		description, status, class, class_rule, city, state, postal_code, country, source, source_id`
 
+// AppendEvent appends an event's values, in EventColumns' order, to args.
+func AppendEvent(args []any, e *vtr.Event) []any {
+	return append(args, e.TrackingNumber, e.ID, e.Carrier, e.ReportedBy, Unix(e.OccurredAt), e.OffsetSeconds, e.OffsetKnown, e.Code, e.TypeCode,
+		e.Description, string(e.Status), string(e.Class), e.ClassRule, e.Location.City, e.Location.State, e.Location.PostalCode,
+		e.Location.Country, e.Source, e.SourceID)
+}
+
 // SummaryColumns are a scan summary's columns after its number.
 const SummaryColumns = `events, physical, unknown, first_event_at, first_physical_at, first_physical_id, fp_city, fp_state,
 		fp_postal_code, fp_country, delivered_at, attempted_at, last_status, last_at, last_id, delivered_offset`
