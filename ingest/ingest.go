@@ -383,7 +383,12 @@ type batch struct {
 	// reuse lookup runs only for numbers on more than one package.
 	sharers map[string]int
 	events  []*vtr.Event
-	unknown map[[3]string]*vtr.UnknownCode
+	// The events sent last (flushEvents): what waits for them, how many
+	// there were and the numbers whose summaries were read with them.
+	sent       EventsDone
+	sentEvents int
+	sentNums   []string
+	unknown    map[[3]string]*vtr.UnknownCode
 	// verify: summaries are the recomputed ones, never read from storage.
 	verify bool
 	// wanted says whether a subscription wants defect events, once
@@ -1059,30 +1064,66 @@ func (b *batch) putEvent(ctx context.Context, e *vtr.Event) error {
 	return nil
 }
 
-// flushEvents stores the buffered events not stored yet and folds the new
-// ones into their numbers' summaries.
+// flushEvents sends the buffered events to be stored, with a read of
+// the summaries of their numbers the batch does not hold, and folds the
+// events the previous call stored into their numbers' summaries while
+// the engine works: an engine that sends the work and returns (AddEvents)
+// stores one chunk while the batch folds the one before and applies the
+// records after it. settleEvents takes the last chunk's.
 func (b *batch) flushEvents(ctx context.Context) error {
-	if len(b.events) == 0 {
-		return nil
-	}
-	stored, err := b.tx.AddEvents(ctx, b.events)
+	stored, err := b.takeEvents()
 	if err != nil {
-		return fmt.Errorf("put events: %w", err)
-	}
-	b.st.DuplicateEvents += len(b.events) - len(stored)
-	b.st.Events += len(stored)
-	b.events = b.events[:0]
-	var missing []string
-	seen := map[string]bool{}
-	for _, e := range stored {
-		if _, ok := b.summaries[e.TrackingNumber]; !ok && !seen[e.TrackingNumber] {
-			seen[e.TrackingNumber] = true
-			missing = append(missing, e.TrackingNumber)
-		}
-	}
-	if err := b.loadSummaries(ctx, missing); err != nil {
 		return err
 	}
+	if len(b.events) > 0 {
+		var nums []string
+		seen := map[string]bool{}
+		for _, e := range b.events {
+			if _, ok := b.summaries[e.TrackingNumber]; !ok && !seen[e.TrackingNumber] {
+				seen[e.TrackingNumber] = true
+				nums = append(nums, e.TrackingNumber)
+			}
+		}
+		b.sent, b.sentNums = b.tx.AddEvents(ctx, b.events, nums), nums
+		b.sentEvents = len(b.events)
+		b.events = make([]*vtr.Event, 0, eventChunk) // the engine may hold the sent slice until done
+	}
+	b.fold(stored)
+	return nil
+}
+
+// settleEvents waits for the events sent last and folds those stored.
+func (b *batch) settleEvents() error {
+	stored, err := b.takeEvents()
+	b.fold(stored)
+	return err
+}
+
+// takeEvents waits for the events sent last, if any, counts them and
+// keeps the summaries read with them; it returns those stored.
+func (b *batch) takeEvents() ([]*vtr.Event, error) {
+	if b.sent == nil {
+		return nil, nil
+	}
+	stored, sums, err := b.sent()
+	nums := b.sentNums
+	b.sent, b.sentNums = nil, nil
+	if err != nil {
+		return nil, fmt.Errorf("put events: %w", err)
+	}
+	b.st.DuplicateEvents += b.sentEvents - len(stored)
+	b.st.Events += len(stored)
+	for _, n := range nums {
+		if _, ok := b.summaries[n]; !ok {
+			b.summaries[n] = &summaryEntry{s: sums[n]} // none stored: starts empty
+		}
+	}
+	return stored, nil
+}
+
+// fold adds stored events to their numbers' summaries, which the batch
+// holds, and counts the unclassified.
+func (b *batch) fold(stored []*vtr.Event) {
 	for _, e := range stored {
 		sum := b.summaries[e.TrackingNumber]
 		before := sum.s.Judged(b.s.maxScans)
@@ -1102,7 +1143,6 @@ func (b *batch) flushEvents(ctx context.Context) error {
 			u.Count++
 		}
 	}
-	return nil
 }
 
 // loadSummaries reads the stored summaries of numbers not in the batch
@@ -1128,6 +1168,9 @@ func (b *batch) summary(ctx context.Context, num string) (*vtr.ScanSummary, erro
 // and applies the aggregate differences.
 func (b *batch) finish(ctx context.Context) error {
 	if err := b.flushEvents(ctx); err != nil {
+		return err
+	}
+	if err := b.settleEvents(); err != nil {
 		return err
 	}
 	if err := b.flushWrites(ctx); err != nil {

@@ -92,9 +92,9 @@ func (t *countTx) NumberOrders(ctx context.Context, nums []string) (map[string][
 	*t.n++
 	return t.Tx.NumberOrders(ctx, nums)
 }
-func (t *countTx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, error) {
+func (t *countTx) AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) ingest.EventsDone {
 	*t.n++
-	return t.Tx.AddEvents(ctx, evs)
+	return t.Tx.AddEvents(ctx, evs, nums)
 }
 func (t *countTx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error) {
 	*t.n++

@@ -100,9 +100,13 @@ type Tx interface {
 	// and the order's destination.
 	NumberOrders(ctx context.Context, nums []string) (map[string][]NumberOrder, error)
 
-	// AddEvents stores events not stored yet (same number and ID) and
-	// returns those it stored.
-	AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, error)
+	// AddEvents stores the events not stored yet (same number and ID)
+	// and reads the stored scan summaries of nums. An engine may send the
+	// work and return before it is done, so that the caller goes on
+	// meanwhile; the returned function waits for it. Methods called in
+	// between see the events stored. The caller keeps evs unchanged and
+	// calls the function before Commit.
+	AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) EventsDone
 	// Summaries returns the stored scan summaries of those numbers that
 	// have one.
 	Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error)
@@ -173,6 +177,10 @@ type ReadResults struct {
 	Numbers      map[string][]PackageKey
 	Summaries    map[string]vtr.ScanSummary
 }
+
+// EventsDone waits for an AddEvents and gives the events it stored
+// (each once) and the summaries of those of its numbers that have one.
+type EventsDone func() (stored []*vtr.Event, summaries map[string]vtr.ScanSummary, err error)
 
 // ReadOneByOne makes the reads of q with one method call each: Read for
 // an engine where a call costs no round trip.

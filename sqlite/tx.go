@@ -273,7 +273,19 @@ func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]inge
 // the events already there, returning the ones it stored. Returning every
 // stored event's key cost the import reading back two strings per event
 // and a map of them.
-func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, error) {
+//
+// It does its work before it returns (ingest.Tx.AddEvents): SQLite runs
+// in this process.
+func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) ingest.EventsDone {
+	stored, err := t.addEvents(ctx, evs)
+	var sums map[string]vtr.ScanSummary
+	if err == nil {
+		sums, err = t.Summaries(ctx, nums)
+	}
+	return func() ([]*vtr.Event, map[string]vtr.ScanSummary, error) { return stored, sums, err }
+}
+
+func (t *Tx) addEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, error) {
 	out := make([]*vtr.Event, 0, len(evs))
 	args := make([]any, 0, 19*min(insertRows, len(evs)))
 	for len(evs) > 0 {

@@ -109,9 +109,14 @@ func (t *timedTx) NumberOrders(ctx context.Context, nums []string) (map[string][
 	defer t.e.add("NumberOrders", time.Now())
 	return t.Tx.NumberOrders(ctx, nums)
 }
-func (t *timedTx) AddEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, error) {
-	defer t.e.add("AddEvents", time.Now())
-	return t.Tx.AddEvents(ctx, evs)
+func (t *timedTx) AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) ingest.EventsDone {
+	start := time.Now()
+	done := t.Tx.AddEvents(ctx, evs, nums)
+	t.e.add("AddEvents", start)
+	return func() ([]*vtr.Event, map[string]vtr.ScanSummary, error) {
+		defer t.e.add("AddEvents (wait)", time.Now())
+		return done()
+	}
 }
 func (t *timedTx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error) {
 	defer t.e.add("Summaries", time.Now())
@@ -132,4 +137,8 @@ func (t *timedTx) AddOrderDaily(ctx context.Context, d []ingest.OrderDelta) erro
 func (t *timedTx) Commit() error {
 	defer t.e.add("Commit", time.Now())
 	return t.Tx.Commit()
+}
+func (t *timedTx) Read(ctx context.Context, q ingest.Reads) (ingest.ReadResults, error) {
+	defer t.e.add("Read", time.Now())
+	return t.Tx.Read(ctx, q)
 }
