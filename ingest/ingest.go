@@ -1164,6 +1164,10 @@ func (b *batch) summary(ctx context.Context, num string) (*vtr.ScanSummary, erro
 	return &b.summaries[num].s, nil
 }
 
+// verdictChunk is how many verdicts finish writes at a time, while it
+// judges the packages after them.
+const verdictChunk = 16384
+
 // finish writes what the batch changed, re-judges every touched package
 // and applies the aggregate differences.
 func (b *batch) finish(ctx context.Context) error {
@@ -1203,6 +1207,18 @@ func (b *batch) finish(ctx context.Context) error {
 		}
 		b.sharers[num] = len(byNum[num])
 	}
+	keys := make([]PackageKey, 0, len(b.dirtyPkgs))
+	for k := range b.dirtyPkgs {
+		keys = append(keys, k)
+	}
+	sortKeys(keys) // a deterministic write order
+	if err := b.loadFacts(ctx, keys); err != nil {
+		return err
+	}
+	// The summaries and verdicts are written while the packages are
+	// judged, after the last read: an engine that runs its writes
+	// without waiting (Tx.Exec) stores them meanwhile. Judging reads
+	// the summaries from the batch.
 	var sums []NumberSummary
 	for num, e := range b.summaries {
 		if e.dirty {
@@ -1214,23 +1230,22 @@ func (b *batch) finish(ctx context.Context) error {
 	if err := b.tx.PutSummaries(ctx, sums); err != nil {
 		return fmt.Errorf("put scan summaries: %w", err)
 	}
-	keys := make([]PackageKey, 0, len(b.dirtyPkgs))
-	for k := range b.dirtyPkgs {
-		keys = append(keys, k)
-	}
-	sortKeys(keys) // a deterministic write order
-	if err := b.loadFacts(ctx, keys); err != nil {
-		return err
-	}
 	agg := map[DailyKey]*Tally{}
 	var verdicts []Verdict
+	written := 0
 	for _, k := range keys {
 		if err := b.rejudge(ctx, k, agg, &verdicts); err != nil {
 			return err
 		}
 		b.st.Packages++
+		if len(verdicts)-written >= verdictChunk {
+			if err := b.tx.PutVerdicts(ctx, verdicts[written:]); err != nil {
+				return fmt.Errorf("put verdicts: %w", err)
+			}
+			written = len(verdicts)
+		}
 	}
-	if err := b.tx.PutVerdicts(ctx, verdicts); err != nil {
+	if err := b.tx.PutVerdicts(ctx, verdicts[written:]); err != nil {
 		return fmt.Errorf("put verdicts: %w", err)
 	}
 	if err := b.announceDefects(ctx, verdicts); err != nil {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -304,7 +303,7 @@ func (t *Tx) results(rt *roundTrip) error {
 				return nil
 			}
 			if err != nil {
-				return statementError(st.q, t.d.translate(err))
+				return sqlutil.StatementError(st.q, t.d.translate(err))
 			}
 			if st.q == "COMMIT" && tag.String() != "COMMIT" {
 				return fmt.Errorf("commit: the transaction was rolled back")
@@ -313,7 +312,7 @@ func (t *Tx) results(rt *roundTrip) error {
 		}
 		rows, err := br.Query()
 		if err != nil {
-			return statementError(st.q, t.d.translate(err))
+			return sqlutil.StatementError(st.q, t.d.translate(err))
 		}
 		for rows.Next() {
 			if err := st.row(rows); err != nil {
@@ -323,7 +322,7 @@ func (t *Tx) results(rt *roundTrip) error {
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return statementError(st.q, t.d.translate(err))
+			return sqlutil.StatementError(st.q, t.d.translate(err))
 		}
 	}
 	return t.d.translate(br.Close())
@@ -333,34 +332,6 @@ func (t *Tx) results(rt *roundTrip) error {
 func isUnique(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && pe.Code == "23505"
-}
-
-// statementError names the statement an error came from, unless it is
-// already said in the domain's words (another writer holds the lock).
-func statementError(q string, err error) error {
-	var ve *vtr.Error
-	if errors.As(err, &ve) {
-		return err
-	}
-	return fmt.Errorf("%s: %w", statementName(q), err)
-}
-
-// statementName is the start of a statement, for errors: "INSERT INTO
-// orders", "UPDATE packages", "DELETE FROM vtr_daily".
-func statementName(q string) string {
-	f := strings.Fields(q)
-	n := 2
-	if len(f) > 0 && (strings.EqualFold(f[0], "INSERT") || strings.EqualFold(f[0], "DELETE")) {
-		n = 3
-	}
-	if len(f) > 0 && strings.EqualFold(f[0], "SELECT") {
-		for i, w := range f {
-			if strings.EqualFold(w, "FROM") && i+1 < len(f) {
-				return "SELECT FROM " + f[i+1]
-			}
-		}
-	}
-	return strings.Join(f[:min(n, len(f))], " ")
 }
 
 func (t *Tx) Seller(ctx context.Context, id string) (vtr.Seller, bool, error) {

@@ -163,7 +163,7 @@ func (d *DB) Begin(ctx context.Context) (ingest.Tx, error) {
 	if err != nil {
 		return nil, d.translate(fmt.Errorf("begin: %w", err))
 	}
-	return &Tx{d: d, tx: tx, Stmts: sqlutil.NewStmts(tx, d.translate)}, nil
+	return writeTx(d, tx), nil
 }
 
 // BeginRead starts a read transaction over one snapshot.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/vtr-project/vtr"
 	"github.com/vtr-project/vtr/ingest"
@@ -15,19 +16,117 @@ import (
 
 // Tx is one transaction: ingest.Tx in SQL. Statements are prepared once
 // per transaction.
+//
+// A write transaction's writes run on a goroutine of their own, in the
+// order they were issued, while the caller goes on: Exec queues a write
+// and returns, AddEvents queues the storing of a chunk of events, and a
+// read (Query, QueryRow and every method reading through them), Wants,
+// Announce, Commit and Rollback first wait for what is queued (settle).
+// SQLite runs in this process, so the writer's own work (judging,
+// folding events, building the next statement) waited for every
+// statement; now the import's statements run on one core while its work
+// goes on on the other. A write's error is returned by the next call
+// that waits, naming the statement.
 type Tx struct {
 	d  *DB
 	tx *sql.Tx
 	sqlutil.Stmts
+	// A write transaction's queued writes (nil for a read transaction),
+	// how many are not done, whether it has ended, and the first
+	// error: the writes after it are skipped.
+	jobs   chan func() error
+	queued sync.WaitGroup
+	ended  bool
+	failed error
 }
 
 var _ ingest.Tx = (*Tx)(nil)
 
-// Commit commits; a busy database is a conflict.
-func (t *Tx) Commit() error { return t.d.translate(t.tx.Commit()) }
+// writeTx is a write transaction on tx, its goroutine started.
+func writeTx(d *DB, tx *sql.Tx) *Tx {
+	t := &Tx{d: d, tx: tx, Stmts: sqlutil.NewStmts(tx, d.translate), jobs: make(chan func() error, 64)}
+	go func() {
+		for job := range t.jobs {
+			if t.failed == nil {
+				t.failed = job()
+			}
+			t.queued.Done()
+		}
+	}()
+	return t
+}
+
+// queue runs job after the writes queued before it.
+func (t *Tx) queue(job func() error) {
+	t.queued.Add(1)
+	t.jobs <- job
+}
+
+// settle waits for the queued writes and returns the first error among
+// them. It is a no-op in a read transaction.
+func (t *Tx) settle() error {
+	if t.jobs == nil {
+		return nil
+	}
+	t.queued.Wait()
+	return t.failed
+}
+
+// end waits for the queued writes and stops their goroutine.
+func (t *Tx) end() error {
+	err := t.settle()
+	if t.jobs != nil && !t.ended {
+		t.ended = true
+		close(t.jobs)
+	}
+	return err
+}
+
+// Commit commits once the queued writes are done; a busy database is a
+// conflict.
+func (t *Tx) Commit() error {
+	if err := t.end(); err != nil {
+		t.tx.Rollback()
+		return err
+	}
+	return t.d.translate(t.tx.Commit())
+}
 
 // Rollback abandons the transaction.
-func (t *Tx) Rollback() error { return t.tx.Rollback() }
+func (t *Tx) Rollback() error {
+	t.end()
+	return t.tx.Rollback()
+}
+
+// Exec runs a statement; in a write transaction it queues it (Tx).
+func (t *Tx) Exec(ctx context.Context, q string, args ...any) error {
+	if t.jobs == nil {
+		return t.Stmts.Exec(ctx, q, args...)
+	}
+	t.queue(func() error {
+		if err := t.Stmts.Exec(ctx, q, args...); err != nil {
+			return sqlutil.StatementError(q, err)
+		}
+		return nil
+	})
+	return nil
+}
+
+// Query runs a query once the queued writes are done.
+func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if err := t.settle(); err != nil {
+		return nil, err
+	}
+	return t.Stmts.Query(ctx, q, args...)
+}
+
+// QueryRow runs a query for one row once the queued writes are done.
+func (t *Tx) QueryRow(ctx context.Context, q string, args ...any) (*sql.Row, error) {
+	if err := t.settle(); err != nil {
+		return nil, err
+	}
+	return t.Stmts.QueryRow(ctx, q, args...)
+}
 
 var each = sqlutil.Each
 
@@ -274,17 +373,34 @@ func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]inge
 // stored event's key cost the import reading back two strings per event
 // and a map of them.
 //
-// It does its work before it returns (ingest.Tx.AddEvents): SQLite runs
-// in this process.
+// In a write transaction the events are stored, and the summaries read,
+// on the writes' goroutine (Tx): the import folds the chunk before while
+// SQLite stores this one.
 func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) ingest.EventsDone {
-	stored, err := t.addEvents(ctx, evs)
+	var stored []*vtr.Event
 	var sums map[string]vtr.ScanSummary
-	if err == nil {
-		sums, err = t.Summaries(ctx, nums)
+	job := func() error {
+		var err error
+		stored, err = t.addEvents(ctx, evs)
+		if err == nil {
+			sums, err = t.summaries(ctx, nums)
+		}
+		return err
 	}
-	return func() ([]*vtr.Event, map[string]vtr.ScanSummary, error) { return stored, sums, err }
+	if t.jobs == nil {
+		err := job()
+		return func() ([]*vtr.Event, map[string]vtr.ScanSummary, error) { return stored, sums, err }
+	}
+	t.queue(job)
+	return func() ([]*vtr.Event, map[string]vtr.ScanSummary, error) {
+		if err := t.settle(); err != nil {
+			return nil, nil, err
+		}
+		return stored, sums, nil
+	}
 }
 
+// addEvents stores events, on the goroutine that runs the statements.
 func (t *Tx) addEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, error) {
 	out := make([]*vtr.Event, 0, len(evs))
 	args := make([]any, 0, 19*min(insertRows, len(evs)))
@@ -296,7 +412,7 @@ func (t *Tx) addEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, err
 			args = sqlutil.AppendEvent(args, e)
 		}
 		insert := `INSERT INTO events (` + sqlutil.EventColumns + `) VALUES ` + sqlutil.Values(len(part), 19)
-		err := t.Exec(ctx, insert, args...)
+		err := t.Stmts.Exec(ctx, insert, args...)
 		if err == nil {
 			out = append(out, part...)
 			continue
@@ -316,7 +432,7 @@ func (t *Tx) addEvents(ctx context.Context, evs []*vtr.Event) ([]*vtr.Event, err
 // addNew stores the events of part not stored yet and returns them.
 func (t *Tx) addNew(ctx context.Context, insert string, part []*vtr.Event, args []any) ([]*vtr.Event, error) {
 	st := sqlutil.NewStoredEvents(part)
-	rows, err := t.Query(ctx, insert+` ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, args...)
+	rows, err := t.Stmts.Query(ctx, insert+` ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, args...)
 	err = each(rows, err, func(r *sql.Rows) error { return st.Row(r) })
 	return st.Stored, err
 }
@@ -329,6 +445,14 @@ func isUnique(err error) bool {
 }
 
 func (t *Tx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error) {
+	if err := t.settle(); err != nil {
+		return nil, err
+	}
+	return t.summaries(ctx, nums)
+}
+
+// summaries reads summaries, on the goroutine that runs the statements.
+func (t *Tx) summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error) {
 	out := make(map[string]vtr.ScanSummary, len(nums))
 	const chunk = 500
 	for len(nums) > 0 {
@@ -338,7 +462,7 @@ func (t *Tx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanS
 		for i, n := range part {
 			args[i] = n
 		}
-		rows, err := t.Query(ctx, `SELECT tracking_norm, `+sqlutil.SummaryColumns+` FROM scan_summaries WHERE tracking_norm IN (?`+strings.Repeat(",?", len(part)-1)+`)`, args...)
+		rows, err := t.Stmts.Query(ctx, `SELECT tracking_norm, `+sqlutil.SummaryColumns+` FROM scan_summaries WHERE tracking_norm IN (?`+strings.Repeat(",?", len(part)-1)+`)`, args...)
 		if err := each(rows, err, func(r *sql.Rows) error {
 			var num string
 			var s vtr.ScanSummary

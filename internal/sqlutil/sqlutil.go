@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -497,4 +498,33 @@ func (s *StoredEvents) Row(r Scanner) error {
 		delete(s.byID, k)
 	}
 	return nil
+}
+
+// StatementError names the statement q an error came from, unless it is
+// already said in the domain's words (another writer holds the lock).
+func StatementError(q string, err error) error {
+	var ve *vtr.Error
+	if errors.As(err, &ve) {
+		return err
+	}
+	return fmt.Errorf("%s: %w", StatementName(q), err)
+}
+
+// StatementName is the start of a statement, for errors: "INSERT INTO
+// orders", "UPDATE packages", "DELETE FROM vtr_daily", "SELECT FROM
+// orders".
+func StatementName(q string) string {
+	f := strings.Fields(q)
+	n := 2
+	if len(f) > 0 && (strings.EqualFold(f[0], "INSERT") || strings.EqualFold(f[0], "DELETE")) {
+		n = 3
+	}
+	if len(f) > 0 && strings.EqualFold(f[0], "SELECT") {
+		for i, w := range f {
+			if strings.EqualFold(w, "FROM") && i+1 < len(f) {
+				return "SELECT FROM " + f[i+1]
+			}
+		}
+	}
+	return strings.Join(f[:min(n, len(f))], " ")
 }
