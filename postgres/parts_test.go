@@ -70,3 +70,26 @@ func TestWritesInParts(t *testing.T) {
 		t.Errorf("the comparison holds too little: %.300s", want)
 	}
 }
+
+// Past a transaction's savepoints, events are stored skipping those
+// there from the start (AddEvents): the whole contract holds that way
+// too.
+func TestContractWithoutSavepoints(t *testing.T) {
+	defer func(n int) { maxSavepoints = n }(maxSavepoints)
+	maxSavepoints = 0
+	open := func(t *testing.T, u string) *DB {
+		d, err := Open(context.Background(), u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+		return d
+	}
+	storetest.Run(t, func(t *testing.T) storetest.Opened {
+		u := storetest.PostgresURL(t)
+		return storetest.Opened{
+			Store:   ingest.New(open(t, u), nil),
+			Another: func(t *testing.T) vtr.Store { return ingest.New(open(t, u), nil) },
+		}
+	})
+}

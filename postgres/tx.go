@@ -49,6 +49,8 @@ type Tx struct {
 	// error a round trip ended with: the transaction cannot go on.
 	inflight *roundTrip
 	failed   error
+	// savepoints counts the events' savepoints (AddEvents).
+	savepoints int
 	sqlutil.Stmts
 }
 
@@ -159,6 +161,7 @@ func (t *Tx) Exec(ctx context.Context, q string, args ...any) error {
 var (
 	rowsPerStatement = 5000
 	flushBytes       = 8 << 20 // variables for a test
+	maxSavepoints    = 60
 )
 
 // execRows queues q, an INSERT or UPDATE over unnest of one array per
@@ -616,6 +619,13 @@ func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]inge
 // again, or overlapping another writer) it fails as a whole, the
 // transaction rolls back to the savepoint, and the events are stored
 // again skipping those there, returning the keys of those it stored.
+//
+// A savepoint that writes is a subtransaction, and past 64 in one
+// transaction PostgreSQL's snapshots overflow their cache of them: every
+// other session then looks up pg_subtrans to tell whether a row the
+// import wrote is visible. A transaction takes at most maxSavepoints;
+// its later chunks (a transaction of 400,000 records at full density
+// has some 66) are stored skipping those there from the start.
 func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) ingest.EventsDone {
 	sums := make(map[string]vtr.ScanSummary, len(nums))
 	var st *sqlutil.StoredEvents
@@ -664,13 +674,23 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) ing
 	}
 	steps := t.pending
 	t.pending, t.pendingBytes = nil, 0
-	var conflict bool
-	if len(evs) > 0 {
+	var conflict, skipping bool
+	switch {
+	case len(evs) > 0 && t.savepoints < maxSavepoints:
+		t.savepoints++
 		steps = append(steps, step{q: "SAVEPOINT vtr_events"}, step{q: insert, args: cols, conflict: &conflict},
 			step{q: "RELEASE SAVEPOINT vtr_events"})
+	case len(evs) > 0:
+		skipping = true
+		st = sqlutil.NewStoredEvents(evs)
+		steps = append(steps, step{q: insert + ` ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, args: cols, row: st.Row})
 	}
 	steps = append(steps, summaries()...)
 	then := func() error {
+		if skipping {
+			stored = st.Stored
+			return nil
+		}
 		if !conflict {
 			stored = evs // all new: one stored already fails the INSERT, as does one sent twice
 			return nil
