@@ -3,6 +3,7 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -353,4 +354,46 @@ func TestImportParts(t *testing.T) {
 
 func TestRehearse(t *testing.T) {
 	storetest.RunRehearse(t, openDB(t, filepath.Join(t.TempDir(), "vtr.db")))
+}
+
+// A write transaction's writes run on a goroutine of their own (Tx): one
+// that fails is returned by the next read, naming its statement, and the
+// transaction commits nothing; after the end, a write is refused.
+func TestQueuedWrites(t *testing.T) {
+	ctx := context.Background()
+	d := openDB(t, filepath.Join(t.TempDir(), "vtr.db"))
+	tx, err := d.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := ingest.Orphan{SellerID: "S1", OrderID: "O1", Seq: 1, Kind: "shipment", Body: []byte(`{}`)}
+	if err := tx.AddOrphans(ctx, []ingest.Orphan{o, o}); err != nil { // the same key twice: refused when it runs
+		t.Fatalf("a queued write returned %v before it ran", err)
+	}
+	if err := tx.PutSeller(ctx, &vtr.Seller{ID: "S9", Name: "after the failure"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = tx.Orphans(ctx, []string{"O1"})
+	if err == nil || !strings.Contains(err.Error(), "INSERT INTO orphans") {
+		t.Fatalf("the read after a failed write: %v, want the write's error naming INSERT INTO orphans", err)
+	}
+	if err := tx.Commit(); err == nil {
+		t.Fatal("a transaction whose write failed committed")
+	}
+	tx, err = d.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := tx.Seller(ctx, "S9"); err != nil || ok {
+		t.Fatalf("the failed transaction's later write: stored %v (%v), want nothing", ok, err)
+	}
+	if err := tx.PutSeller(ctx, &vtr.Seller{ID: "S1", Name: "one"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.PutSeller(ctx, &vtr.Seller{ID: "S2", Name: "two"}); !errors.Is(err, sql.ErrTxDone) {
+		t.Fatalf("a write after the commit: %v, want sql.ErrTxDone", err)
+	}
 }

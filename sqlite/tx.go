@@ -103,6 +103,9 @@ func (t *Tx) Exec(ctx context.Context, q string, args ...any) error {
 	if t.jobs == nil {
 		return t.Stmts.Exec(ctx, q, args...)
 	}
+	if t.ended {
+		return sql.ErrTxDone
+	}
 	t.queue(func() error {
 		if err := t.Stmts.Exec(ctx, q, args...); err != nil {
 			return sqlutil.StatementError(q, err)
@@ -387,8 +390,8 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) ing
 		}
 		return err
 	}
-	if t.jobs == nil {
-		err := job()
+	if t.jobs == nil || t.ended {
+		err := job() // after the end, the statements fail as they would have
 		return func() ([]*vtr.Event, map[string]vtr.ScanSummary, error) { return stored, sums, err }
 	}
 	t.queue(job)
