@@ -313,7 +313,7 @@ func (d *DB) Begin(ctx context.Context) (ingest.Tx, error) {
 func (d *DB) writeTx(conn *sql.Conn) *Tx {
 	t := d.newTx(conn)
 	t.write, t.conn = true, conn
-	t.pending = []pendingExec{{q: "BEGIN"}, {q: lockSQL, args: d.lockArgs("vtr-write:")}}
+	t.pending = []step{{q: "BEGIN"}, {q: lockSQL, args: d.lockArgs("vtr-write:")}}
 	return t
 }
 

@@ -41,7 +41,7 @@ type Tx struct {
 	// it has ended.
 	write   bool
 	conn    *sql.Conn
-	pending []pendingExec
+	pending []step
 	// pendingBytes is the size of the queued statements' parameters.
 	pendingBytes int
 	ended        bool
@@ -74,8 +74,6 @@ type step struct {
 	conflict *bool
 }
 
-type pendingExec = step
-
 var _ ingest.Tx = (*Tx)(nil)
 
 // Commit commits, a write transaction with its queued writes in the same
@@ -88,7 +86,7 @@ func (t *Tx) Commit() error {
 	if t.ended {
 		return sql.ErrTxDone
 	}
-	t.pending = append(t.pending, pendingExec{q: "COMMIT"})
+	t.pending = append(t.pending, step{q: "COMMIT"})
 	if err := t.flush(context.Background()); err != nil {
 		t.Rollback()
 		return err
@@ -135,7 +133,7 @@ func (t *Tx) Exec(ctx context.Context, q string, args ...any) error {
 	if t.conn == nil {
 		return t.Stmts.Exec(ctx, q, args...)
 	}
-	t.pending = append(t.pending, pendingExec{q: q, args: args})
+	t.pending = append(t.pending, step{q: q, args: args})
 	for _, a := range args {
 		if s, ok := a.(string); ok {
 			t.pendingBytes += len(s)
@@ -234,15 +232,27 @@ func (t *Tx) run(ctx context.Context, rs ...read) error {
 // are read (settle) before the next round trip is sent, the connection
 // having room for one at a time.
 func (t *Tx) send(ctx context.Context, rs ...read) error {
+	return t.sendWith(ctx, steps(rs), nil)
+}
+
+// sendWith sends the queued writes, then steps, as send does; then runs
+// once their results are read.
+func (t *Tx) sendWith(ctx context.Context, steps []step, then func() error) error {
 	if err := t.settle(); err != nil {
 		return err
 	}
-	steps := t.pending
+	all := append(t.pending, steps...)
 	t.pending, t.pendingBytes = nil, 0
-	for _, r := range rs {
-		steps = append(steps, step{q: r.q, args: arrayArgs(r.args), row: r.row})
+	return t.sendSteps(ctx, all, then)
+}
+
+// steps are the reads rs as steps of a round trip.
+func steps(rs []read) []step {
+	out := make([]step, len(rs))
+	for i, r := range rs {
+		out[i] = step{q: r.q, args: arrayArgs(r.args), row: r.row}
 	}
-	return t.sendSteps(ctx, steps, nil)
+	return out
 }
 
 // sendSteps sends steps, and nothing queued, as the round trip in
@@ -642,87 +652,72 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) ing
 		$16::text[], $17::text[], $18::text[], $19::text[])`
 		cols = columns(rows)
 	}
-	summaries := func() []step {
+	summaries := func() []read {
 		if len(nums) == 0 {
 			return nil
 		}
-		r := readSummaries(nums, sums)
-		return []step{{q: r.q, args: arrayArgs(r.args), row: r.row}}
+		clear(sums)
+		return []read{readSummaries(nums, sums)}
 	}
-	done := func(err error) ingest.EventsDone {
+	// skipping stores the events skipping those there, returning the
+	// keys of those it stored (st), and reads the summaries.
+	skipping := func() []read {
+		if len(evs) == 0 {
+			return summaries()
+		}
+		st = sqlutil.NewStoredEvents(evs)
+		return append([]read{{insert + ` ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, cols, st.Row}}, summaries()...)
+	}
+	keys := func() {
+		if st != nil {
+			stored = st.Stored
+		}
+	}
+	if t.conn == nil { // not a write transaction begun by hand: nothing to overlap
+		err := t.run(ctx, skipping()...)
+		keys()
 		return func() ([]*vtr.Event, map[string]vtr.ScanSummary, error) { return stored, sums, err }
 	}
-	if t.conn == nil { // a read transaction: no savepoints needed, nothing to overlap
-		if len(evs) > 0 {
-			st = sqlutil.NewStoredEvents(evs)
-		}
-		var rs []read
-		if st != nil {
-			rs = append(rs, read{insert + ` ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, cols, st.Row})
-		}
-		if len(nums) > 0 {
-			rs = append(rs, readSummaries(nums, sums))
-		}
-		err := t.run(ctx, rs...)
-		if st != nil {
-			stored = st.Stored
-		}
-		return done(err)
-	}
-	if err := t.settle(); err != nil {
-		return done(err)
-	}
-	steps := t.pending
-	t.pending, t.pendingBytes = nil, 0
-	var conflict, skipping bool
-	switch {
-	case len(evs) > 0 && t.savepoints < maxSavepoints:
+	var sent []step
+	var conflict bool
+	savepoint := len(evs) > 0 && t.savepoints < maxSavepoints
+	if savepoint {
 		t.savepoints++
-		steps = append(steps, step{q: "SAVEPOINT vtr_events"}, step{q: insert, args: cols, conflict: &conflict},
-			step{q: "RELEASE SAVEPOINT vtr_events"})
-	case len(evs) > 0:
-		skipping = true
-		st = sqlutil.NewStoredEvents(evs)
-		steps = append(steps, step{q: insert + ` ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, args: cols, row: st.Row})
+		sent = append([]step{{q: "SAVEPOINT vtr_events"}, {q: insert, args: cols, conflict: &conflict},
+			{q: "RELEASE SAVEPOINT vtr_events"}}, steps(summaries())...)
+	} else {
+		sent = steps(skipping())
 	}
-	steps = append(steps, summaries()...)
 	then := func() error {
-		if skipping {
-			stored = st.Stored
+		switch {
+		case !savepoint:
+			keys()
 			return nil
-		}
-		if !conflict {
+		case !conflict:
 			stored = evs // all new: one stored already fails the INSERT, as does one sent twice
 			return nil
 		}
 		// Rolled back to the savepoint, the writes sent before it stand. The
 		// rollback goes alone: until it is done, the server refuses even
 		// to prepare another statement.
-		if err := t.sendSteps(ctx, []step{{q: "ROLLBACK TO SAVEPOINT vtr_events"}}, nil); err != nil {
-			return err
+		for _, again := range [][]step{{{q: "ROLLBACK TO SAVEPOINT vtr_events"}},
+			append(steps(skipping()), step{q: "RELEASE SAVEPOINT vtr_events"})} {
+			if err := t.sendSteps(ctx, again, nil); err != nil {
+				return err
+			}
+			if err := t.settle(); err != nil {
+				return err
+			}
 		}
-		if err := t.settle(); err != nil {
-			return err
-		}
-		clear(sums)
-		st = sqlutil.NewStoredEvents(evs)
-		again := append([]step{{q: insert + ` ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, args: cols, row: st.Row},
-			{q: "RELEASE SAVEPOINT vtr_events"}}, summaries()...)
-		if err := t.sendSteps(ctx, again, nil); err != nil {
-			return err
-		}
-		if err := t.settle(); err != nil {
-			return err
-		}
-		stored = st.Stored
+		keys()
 		return nil
 	}
-	if err := t.sendSteps(ctx, steps, then); err != nil {
-		return done(err)
-	}
+	err := t.sendWith(ctx, sent, then)
 	rt := t.inflight
 	return func() ([]*vtr.Event, map[string]vtr.ScanSummary, error) {
-		err := t.wait(rt)
+		if err == nil {
+			err = t.wait(rt)
+		}
 		return stored, sums, err
 	}
 }
