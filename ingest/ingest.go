@@ -371,9 +371,14 @@ type batch struct {
 	// orphansLoaded, those parked in this batch included.
 	orphans       map[orderKey]*orphanGroup
 	orphansLoaded map[string]bool
-	// Writes buffered until finish.
+	// Writes buffered until finish. A package whose state changed
+	// (pkgDirty) is written once, with its new verdict, when it is
+	// judged; until then reads of packages by number see it as stored.
+	// storedNum is the number a package read from storage is stored
+	// under.
 	newShipments []ShipmentRow
 	pkgDirty     map[PackageKey]bool
+	storedNum    map[PackageKey]string
 	// numOrders caches NumberOrders once the batch's writes are flushed.
 	numOrders map[string][]NumberOrder
 	summaries map[string]*summaryEntry
@@ -425,7 +430,7 @@ func newBatch(s *Store, tx Tx) *batch {
 		sharers: map[string]int{}, unknown: map[[3]string]*vtr.UnknownCode{},
 		pkgs: map[PackageKey]*Package{}, hist: map[PackageKey][]ShipmentRow{}, histLoaded: map[orderKey]bool{}, orderPkgs: map[orderKey][]string{},
 		orderSellers: map[string][]string{}, orphans: map[orderKey]*orphanGroup{}, orphansLoaded: map[string]bool{},
-		pkgDirty: map[PackageKey]bool{}, numOrders: map[string][]NumberOrder{}}
+		pkgDirty: map[PackageKey]bool{}, storedNum: map[PackageKey]string{}, numOrders: map[string][]NumberOrder{}}
 }
 
 // prefetch reads in one call (two when an order ID comes without its
@@ -619,6 +624,7 @@ func (b *batch) read(ctx context.Context, q Reads) (ReadResults, error) {
 	for i := range f.Packages {
 		p := &f.Packages[i]
 		b.pkgs[p.Key] = p
+		b.storedNum[p.Key] = p.Tracking
 		ok := orderKey{p.Key.Seller, p.Key.Order}
 		b.orderPkgs[ok] = append(b.orderPkgs[ok], p.Key.Package)
 	}
@@ -1200,7 +1206,7 @@ func (b *batch) finish(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	byNum := f.Numbers
+	byNum := b.withPending(f.Numbers, nums)
 	for _, num := range nums {
 		for _, k := range byNum[num] {
 			b.dirtyPkgs[k] = true
@@ -1230,23 +1236,45 @@ func (b *batch) finish(ctx context.Context) error {
 	if err := b.tx.PutSummaries(ctx, sums); err != nil {
 		return fmt.Errorf("put scan summaries: %w", err)
 	}
+	// A package whose state changed is written whole, verdict and all;
+	// of the others only the changed verdicts are.
 	agg := map[DailyKey]*Tally{}
-	var verdicts []Verdict
-	written := 0
+	var verdicts, changed []Verdict
+	var whole []*Package
+	write := func() error {
+		if err := b.tx.PutPackages(ctx, whole); err != nil {
+			return fmt.Errorf("put packages: %w", err)
+		}
+		if err := b.tx.PutVerdicts(ctx, changed); err != nil {
+			return fmt.Errorf("put verdicts: %w", err)
+		}
+		whole, changed = whole[:0], changed[:0]
+		return nil
+	}
 	for _, k := range keys {
+		n := len(verdicts)
 		if err := b.rejudge(ctx, k, agg, &verdicts); err != nil {
 			return err
 		}
 		b.st.Packages++
-		if len(verdicts)-written >= verdictChunk {
-			if err := b.tx.PutVerdicts(ctx, verdicts[written:]); err != nil {
-				return fmt.Errorf("put verdicts: %w", err)
+		switch {
+		case b.pkgDirty[k]:
+			whole = append(whole, b.pkgs[k])
+			delete(b.pkgDirty, k)
+		case len(verdicts) > n:
+			changed = append(changed, verdicts[n])
+		}
+		if len(whole)+len(changed) >= verdictChunk {
+			if err := write(); err != nil {
+				return err
 			}
-			written = len(verdicts)
 		}
 	}
-	if err := b.tx.PutVerdicts(ctx, verdicts[written:]); err != nil {
-		return fmt.Errorf("put verdicts: %w", err)
+	if err := b.writePackages(ctx, func(PackageKey) bool { return true }); err != nil {
+		return err // changed and never judged: none expected, kept safe
+	}
+	if err := write(); err != nil {
+		return err
 	}
 	if err := b.announceDefects(ctx, verdicts); err != nil {
 		return fmt.Errorf("announce defects: %w", err)
@@ -1343,8 +1371,9 @@ func addTally(agg map[DailyKey]*Tally, k DailyKey, outcome vtr.VerdictStatus, de
 	t.add(outcome, delivered, onTime, sign)
 }
 
-// flushWrites writes the orders, confirmations, package states and
-// parked records the batch changed, in a few multi-row statements.
+// flushWrites writes the orders, confirmations and parked records the
+// batch changed, in a few multi-row statements (packages wait to be
+// judged: writePackages).
 func (b *batch) flushWrites(ctx context.Context) error {
 	var orders []*OrderState
 	for _, e := range b.orders {
@@ -1364,19 +1393,6 @@ func (b *batch) flushWrites(ctx context.Context) error {
 		return fmt.Errorf("put shipments: %w", err)
 	}
 	b.newShipments = nil
-	keys := make([]PackageKey, 0, len(b.pkgDirty))
-	for k := range b.pkgDirty {
-		keys = append(keys, k)
-	}
-	sortKeys(keys)
-	ps := make([]*Package, len(keys))
-	for i, k := range keys {
-		ps[i] = b.pkgs[k]
-	}
-	clear(b.pkgDirty)
-	if err := b.tx.PutPackages(ctx, ps); err != nil {
-		return fmt.Errorf("put packages: %w", err)
-	}
 	var gone []OrderRef
 	var parked []Orphan
 	for k, g := range b.orphans {
@@ -1449,16 +1465,25 @@ func (b *batch) loadFacts(ctx context.Context, keys []PackageKey) error {
 	return b.loadNumberOrders(ctx, shared)
 }
 
-// loadNumberOrders reads NumberOrders for numbers not loaded yet.
+// loadNumberOrders reads NumberOrders for numbers not loaded yet. It
+// reads what storage holds, so the packages not written yet that carry
+// one of those numbers, or were stored with one, are written first.
 func (b *batch) loadNumberOrders(ctx context.Context, nums []string) error {
 	var need []string
+	needed := map[string]bool{}
 	for _, n := range nums {
-		if _, ok := b.numOrders[n]; !ok {
+		if _, ok := b.numOrders[n]; !ok && !needed[n] {
 			need = append(need, n)
+			needed[n] = true
 		}
 	}
 	if len(need) == 0 {
 		return nil
+	}
+	if err := b.writePackages(ctx, func(k PackageKey) bool {
+		return needed[b.pkgs[k].Tracking] || needed[b.storedNum[k]]
+	}); err != nil {
+		return err
 	}
 	got, err := b.tx.NumberOrders(ctx, need)
 	if err != nil {
@@ -1466,6 +1491,58 @@ func (b *batch) loadNumberOrders(ctx context.Context, nums []string) error {
 	}
 	for _, n := range need {
 		b.numOrders[n] = got[n]
+	}
+	return nil
+}
+
+// withPending corrects the packages storage lists under the numbers
+// nums for those whose state the batch changed and has not written: each
+// is listed under the number it carries now, not the one stored.
+func (b *batch) withPending(byNum map[string][]PackageKey, nums []string) map[string][]PackageKey {
+	if len(b.pkgDirty) == 0 {
+		return byNum
+	}
+	out := make(map[string][]PackageKey, len(nums))
+	for _, n := range nums {
+		out[n] = nil
+	}
+	for n, ks := range byNum {
+		for _, k := range ks {
+			if !b.pkgDirty[k] {
+				out[n] = append(out[n], k)
+			}
+		}
+	}
+	for k := range b.pkgDirty {
+		n := b.pkgs[k].Tracking
+		if _, ok := out[n]; ok && n != "" {
+			out[n] = append(out[n], k)
+		}
+	}
+	return out
+}
+
+// writePackages writes whole the packages not written yet that pick
+// chooses, in key order.
+func (b *batch) writePackages(ctx context.Context, pick func(PackageKey) bool) error {
+	var keys []PackageKey
+	for k := range b.pkgDirty {
+		if pick(k) {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	sortKeys(keys)
+	ps := make([]*Package, len(keys))
+	for i, k := range keys {
+		ps[i] = b.pkgs[k]
+		delete(b.pkgDirty, k)
+		b.storedNum[k] = ps[i].Tracking
+	}
+	if err := b.tx.PutPackages(ctx, ps); err != nil {
+		return fmt.Errorf("put packages: %w", err)
 	}
 	return nil
 }

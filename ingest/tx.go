@@ -70,10 +70,11 @@ type Tx interface {
 	// AddShipments stores new confirmations (keyed by their seller, order
 	// and package IDs).
 	AddShipments(ctx context.Context, rows []ShipmentRow) error
-	// PutPackages writes packages' derived state (not their verdict); a
-	// new package starts with no verdict.
+	// PutPackages writes whole package rows: derived state and verdict
+	// (Counted, empty before the first judgement).
 	PutPackages(ctx context.Context, ps []*Package) error
-	// PutVerdicts replaces the verdicts stored with packages.
+	// PutVerdicts replaces the verdicts stored with packages, leaving
+	// their state as stored.
 	PutVerdicts(ctx context.Context, vs []Verdict) error
 
 	// Orphans returns the records parked for these order IDs, whatever

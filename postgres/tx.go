@@ -491,12 +491,10 @@ func (t *Tx) PutPackages(ctx context.Context, ps []*ingest.Package) error {
 	}
 	return t.execRows(ctx, `INSERT INTO packages (`+sqlutil.PackageRowColumns+`)
 		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::bigint[],
-			$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], $14::bigint[])
-		ON CONFLICT (seller_id, order_id, package_id) DO UPDATE SET tracking_norm = excluded.tracking_norm,
-		first_uploaded_at = excluded.first_uploaded_at, edits = excluded.edits, cur_seq = excluded.cur_seq,
-		cur_carrier = excluded.cur_carrier, cur_carrier_name = excluded.cur_carrier_name, cur_tracking_number = excluded.cur_tracking_number,
-		cur_ship_method = excluded.cur_ship_method, cur_ship_from_id = excluded.cur_ship_from_id, cur_shipped_at = excluded.cur_shipped_at,
-		cur_uploaded_at = excluded.cur_uploaded_at`, rows)
+			$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], $14::bigint[],
+			$15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::bigint[],
+			$23::text[], $24::text[], $25::boolean[], $26::boolean[])
+		ON CONFLICT (seller_id, order_id, package_id) DO UPDATE SET `+sqlutil.PackageRowUpdate, rows)
 }
 
 func (t *Tx) PutVerdicts(ctx context.Context, vs []ingest.Verdict) error {

@@ -270,11 +270,7 @@ func (t *Tx) PutPackages(ctx context.Context, ps []*ingest.Package) error {
 		rows[i] = sqlutil.PackageRow(p)
 	}
 	return t.insert(ctx, `INSERT INTO packages (`+sqlutil.PackageRowColumns+`)`,
-		`ON CONFLICT (seller_id, order_id, package_id) DO UPDATE SET tracking_norm = excluded.tracking_norm,
-		first_uploaded_at = excluded.first_uploaded_at, edits = excluded.edits, cur_seq = excluded.cur_seq,
-		cur_carrier = excluded.cur_carrier, cur_carrier_name = excluded.cur_carrier_name, cur_tracking_number = excluded.cur_tracking_number,
-		cur_ship_method = excluded.cur_ship_method, cur_ship_from_id = excluded.cur_ship_from_id, cur_shipped_at = excluded.cur_shipped_at,
-		cur_uploaded_at = excluded.cur_uploaded_at`, rows)
+		`ON CONFLICT (seller_id, order_id, package_id) DO UPDATE SET `+sqlutil.PackageRowUpdate, rows)
 }
 
 // PutVerdicts writes verdicts insertRows packages at a time, each part one

@@ -309,16 +309,32 @@ func ScanPackage(r Scanner) (ingest.Package, error) {
 	return p, err
 }
 
-// PackageRow is a package's derived state as PutPackages writes it:
-// key, tracking_norm, first_uploaded_at, edits, cur_seq, CurrentColumns.
+// PackageRow is a whole package row as PutPackages writes it: key,
+// tracking_norm, first_uploaded_at, edits, cur_seq, CurrentColumns, then
+// VerdictColumns (PackageRowColumns' order).
 func PackageRow(p *ingest.Package) []any {
-	s := &p.Current
+	s, c := &p.Current, &p.Counted
 	return []any{p.Key.Seller, p.Key.Order, p.Key.Package, p.Tracking, Unix(p.FirstUploadedAt), int64(p.Edits), p.CurSeq,
-		s.Carrier, s.CarrierName, s.TrackingNumber, s.ShipMethod, s.ShipFromID, Unix(s.ShippedAt), Unix(s.UploadedAt)}
+		s.Carrier, s.CarrierName, s.TrackingNumber, s.ShipMethod, s.ShipFromID, Unix(s.ShippedAt), Unix(s.UploadedAt),
+		c.Policy, c.Outcome, c.Reasons, c.Warnings, c.Carrier, c.Detected, c.Explanation, c.Day, c.Category, c.ShipFrom, c.Delivered, c.OnTime}
 }
 
+// VerdictColumns are a package's stored verdict (ingest.Counted).
+const VerdictColumns = `policy, outcome, reasons, warnings, carrier, detected, explanation, day, category, ship_from_id, delivered, on_time`
+
 // PackageRowColumns are PackageRow's columns.
-const PackageRowColumns = `seller_id, order_id, package_id, tracking_norm, first_uploaded_at, edits, cur_seq, ` + CurrentColumns
+const PackageRowColumns = `seller_id, order_id, package_id, tracking_norm, first_uploaded_at, edits, cur_seq, ` + CurrentColumns + `, ` + VerdictColumns
+
+// PackageRowUpdate is the SET list of an upsert of PackageRow: every
+// column but the key, from excluded.
+const PackageRowUpdate = `tracking_norm = excluded.tracking_norm,
+		first_uploaded_at = excluded.first_uploaded_at, edits = excluded.edits, cur_seq = excluded.cur_seq,
+		cur_carrier = excluded.cur_carrier, cur_carrier_name = excluded.cur_carrier_name, cur_tracking_number = excluded.cur_tracking_number,
+		cur_ship_method = excluded.cur_ship_method, cur_ship_from_id = excluded.cur_ship_from_id, cur_shipped_at = excluded.cur_shipped_at,
+		cur_uploaded_at = excluded.cur_uploaded_at, policy = excluded.policy, outcome = excluded.outcome, reasons = excluded.reasons,
+		warnings = excluded.warnings, carrier = excluded.carrier, detected = excluded.detected, explanation = excluded.explanation,
+		day = excluded.day, category = excluded.category, ship_from_id = excluded.ship_from_id, delivered = excluded.delivered,
+		on_time = excluded.on_time`
 
 // ShipmentRowColumns are a stored confirmation's columns with its key,
 // in ScanShipmentRow's order.
