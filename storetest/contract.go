@@ -234,6 +234,38 @@ func testReuseAcrossSellers(t *testing.T, open Opener1) {
 	verify(t, s)
 }
 
+// In one batch a package moves to another number and a new order takes
+// up the number it left: the reuse lookups see the packages as the batch
+// left them, not as stored, though the batch writes them only once
+// judged.
+func testNumberMoves(t *testing.T, open Opener1) {
+	s := open(t)
+	feed(t, s, Scenario) // 0002 carries 0001's number to another address: reused
+	feed(t, s, `{"type":"shipment","order_id":"111-0000001-0000002","carrier":"UPS","tracking_number":"1Z999AA10123456784","shipped_at":"2026-10-03T15:00:00Z","uploaded_at":"2026-10-04T09:00:00Z"}
+{"type":"order","id":"111-0000001-0000005","seller_id":"S1","policy":"amazon-us","purchased_at":"2026-10-03T10:00:00Z","category":"Books","value":"20.00","currency":"USD","ship_to":{"country":"US","postal_code":"30301","city":"Atlanta"},"ship_by":"2026-10-04T23:59:59Z","deliver_by":"2026-10-09T23:59:59Z"}
+{"type":"shipment","order_id":"111-0000001-0000005","carrier":"UPS","tracking_number":"1Z96F4R8D313969574","shipped_at":"2026-10-04T15:00:00Z","uploaded_at":"2026-10-04T15:05:00Z"}`)
+	reused := map[string]string{}
+	if _, err := s.Defects(context.Background(), vtr.ReportFilter{SellerID: "S1", AsOf: time.Date(2026, 10, 30, 0, 0, 0, 0, time.UTC)}, func(r *vtr.DefectRow) error {
+		if slices.Contains(r.Reasons, vtr.TrackingReused) {
+			reused[r.OrderID] = r.Explanation
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// 0002 left 0001's number for the one 0004 shipped with later: 0004
+	// is the reuse now, and 0005 reuses 0001's.
+	for _, id := range []string{"111-0000001-0000004", "111-0000001-0000005"} {
+		if _, ok := reused[id]; !ok {
+			t.Errorf("%s: not reused; reused: %v", id, reused)
+		}
+	}
+	if e, ok := reused["111-0000001-0000002"]; ok {
+		t.Errorf("111-0000001-0000002 still reused after its number changed: %s", e)
+	}
+	verify(t, s)
+}
+
 // Reads answer not found for a seller that does not exist and for a
 // policy the seller is not judged by, instead of an all-zero "ok".
 func testReadErrors(t *testing.T, open Opener1) {

@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("OrphansAndCancellations", func(t *testing.T) { testOrphans(t, one) })
 	t.Run("SameOrderIDTwoSellers", func(t *testing.T) { testSameOrderID(t, one) })
 	t.Run("ReuseAcrossSellers", func(t *testing.T) { testReuseAcrossSellers(t, one) })
+	t.Run("NumberMovesInOneBatch", func(t *testing.T) { testNumberMoves(t, one) })
 	t.Run("ReadErrors", func(t *testing.T) { testReadErrors(t, one) })
 	t.Run("ShuffledAndDuplicatedFeeds", func(t *testing.T) { testShuffled(t, one) })
 	t.Run("EventsStoredOnce", func(t *testing.T) { testEventsOnce(t, one) })
