@@ -379,7 +379,8 @@ type batch struct {
 	newShipments []ShipmentRow
 	pkgDirty     map[PackageKey]bool
 	storedNum    map[PackageKey]string
-	// numOrders caches NumberOrders once the batch's writes are flushed.
+	// numOrders caches NumberOrders, read once the batch's writes are
+	// flushed and the packages carrying or leaving its numbers written.
 	numOrders map[string][]NumberOrder
 	summaries map[string]*summaryEntry
 	dirtyPkgs map[PackageKey]bool
@@ -1495,9 +1496,10 @@ func (b *batch) loadNumberOrders(ctx context.Context, nums []string) error {
 	return nil
 }
 
-// withPending corrects the packages storage lists under the numbers
-// nums for those whose state the batch changed and has not written: each
-// is listed under the number it carries now, not the one stored.
+// withPending corrects the lists of packages storage gave under the
+// numbers nums for those whose state the batch changed and has not
+// written: each is listed under the number it carries now, not the one
+// it is stored with.
 func (b *batch) withPending(byNum map[string][]PackageKey, nums []string) map[string][]PackageKey {
 	if len(b.pkgDirty) == 0 {
 		return byNum

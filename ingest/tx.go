@@ -71,10 +71,11 @@ type Tx interface {
 	// and package IDs).
 	AddShipments(ctx context.Context, rows []ShipmentRow) error
 	// PutPackages writes whole package rows: derived state and verdict
-	// (Counted, empty before the first judgement).
+	// (Counted, empty before the first judgement). It takes the values
+	// before it returns: the caller may reuse ps.
 	PutPackages(ctx context.Context, ps []*Package) error
 	// PutVerdicts replaces the verdicts stored with packages, leaving
-	// their state as stored.
+	// their state as stored; the caller may reuse vs once it returns.
 	PutVerdicts(ctx context.Context, vs []Verdict) error
 
 	// Orphans returns the records parked for these order IDs, whatever
