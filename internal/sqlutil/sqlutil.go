@@ -326,15 +326,22 @@ const VerdictColumns = `policy, outcome, reasons, warnings, carrier, detected, e
 const PackageRowColumns = `seller_id, order_id, package_id, tracking_norm, first_uploaded_at, edits, cur_seq, ` + CurrentColumns + `, ` + VerdictColumns
 
 // PackageRowUpdate is the SET list of an upsert of PackageRow: every
-// column but the key, from excluded.
-const PackageRowUpdate = `tracking_norm = excluded.tracking_norm,
-		first_uploaded_at = excluded.first_uploaded_at, edits = excluded.edits, cur_seq = excluded.cur_seq,
-		cur_carrier = excluded.cur_carrier, cur_carrier_name = excluded.cur_carrier_name, cur_tracking_number = excluded.cur_tracking_number,
-		cur_ship_method = excluded.cur_ship_method, cur_ship_from_id = excluded.cur_ship_from_id, cur_shipped_at = excluded.cur_shipped_at,
-		cur_uploaded_at = excluded.cur_uploaded_at, policy = excluded.policy, outcome = excluded.outcome, reasons = excluded.reasons,
-		warnings = excluded.warnings, carrier = excluded.carrier, detected = excluded.detected, explanation = excluded.explanation,
-		day = excluded.day, category = excluded.category, ship_from_id = excluded.ship_from_id, delivered = excluded.delivered,
-		on_time = excluded.on_time`
+// column but the key (the first three), from excluded.
+var PackageRowUpdate = setExcluded(PackageRowColumns, 3)
+
+// setExcluded is the SET list "c = excluded.c, …" of the columns cols
+// (a comma-separated list) after the first skip.
+func setExcluded(cols string, skip int) string {
+	var b strings.Builder
+	for i, c := range strings.Split(cols, ",")[skip:] {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		c = strings.TrimSpace(c)
+		b.WriteString(c + " = excluded." + c)
+	}
+	return b.String()
+}
 
 // ShipmentRowColumns are a stored confirmation's columns with its key,
 // in ScanShipmentRow's order.
