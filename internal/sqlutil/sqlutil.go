@@ -148,12 +148,51 @@ func Prefixed(p, cols string) string {
 const EventColumns = `tracking_norm, event_id, carrier, reported_by, occurred_at, utc_offset, offset_known, code, type_code,
 		description, status, class, class_rule, city, state, postal_code, country, source, source_id`
 
+// A RowWriter takes a row's values one at a time, in its columns' order:
+// an engine writes them where its statement wants them (bind arguments,
+// a COPY stream) without boxing each in an interface.
+type RowWriter interface {
+	Text(string)
+	Int(int64)
+	Bool(bool)
+}
+
+// WriteEvent writes an event's values, in EventColumns' order, to w.
+func WriteEvent(w RowWriter, e *vtr.Event) {
+	w.Text(e.TrackingNumber)
+	w.Text(e.ID)
+	w.Text(e.Carrier)
+	w.Text(e.ReportedBy)
+	w.Int(Unix(e.OccurredAt))
+	w.Int(int64(e.OffsetSeconds))
+	w.Bool(e.OffsetKnown)
+	w.Text(e.Code)
+	w.Text(e.TypeCode)
+	w.Text(e.Description)
+	w.Text(string(e.Status))
+	w.Text(string(e.Class))
+	w.Text(e.ClassRule)
+	w.Text(e.Location.City)
+	w.Text(e.Location.State)
+	w.Text(e.Location.PostalCode)
+	w.Text(e.Location.Country)
+	w.Text(e.Source)
+	w.Text(e.SourceID)
+}
+
 // AppendEvent appends an event's values, in EventColumns' order, to args.
 func AppendEvent(args []any, e *vtr.Event) []any {
-	return append(args, e.TrackingNumber, e.ID, e.Carrier, e.ReportedBy, Unix(e.OccurredAt), e.OffsetSeconds, e.OffsetKnown, e.Code, e.TypeCode,
-		e.Description, string(e.Status), string(e.Class), e.ClassRule, e.Location.City, e.Location.State, e.Location.PostalCode,
-		e.Location.Country, e.Source, e.SourceID)
+	w := argWriter{args}
+	WriteEvent(&w, e)
+	return w.args
 }
+
+// argWriter is a RowWriter appending to bind arguments.
+type argWriter struct{ args []any }
+
+func (w *argWriter) Text(s string) { w.args = append(w.args, s) }
+func (w *argWriter) Int(n int64)   { w.args = append(w.args, n) }
+func (w *argWriter) Bool(b bool)   { w.args = append(w.args, b) }
 
 // SummaryColumns are a scan summary's columns after its number.
 const SummaryColumns = `events, physical, unknown, first_event_at, first_physical_at, first_physical_id, fp_city, fp_state,
