@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"fmt"
 	"io"
 	"strconv"
 
@@ -20,29 +21,53 @@ import (
 // copyEvents is the COPY statement of the events, in EventColumns' order.
 const copyEvents = `COPY events (` + sqlutil.EventColumns + `) FROM STDIN`
 
-// eventRows reads events as the rows of copyEvents.
-type eventRows struct {
-	evs []*vtr.Event
-	w   copyRow
-	off int // of w.buf, read already
+// copyRows reads n rows, each written by row, in COPY's text format.
+type copyRows struct {
+	n, next int
+	row     func(w *copyRow, i int)
+	w       copyRow
+	off     int // of w.buf, read already
 }
 
-func newEventRows(evs []*vtr.Event) *eventRows {
-	return &eventRows{evs: evs, w: copyRow{buf: make([]byte, 0, 64<<10)}}
+// eventRows are the rows of copyEvents.
+func eventRows(evs []*vtr.Event) *copyRows {
+	return &copyRows{n: len(evs), row: func(w *copyRow, i int) { sqlutil.WriteEvent(w, evs[i]) }}
+}
+
+// valueRows are rows of values: strings, int64s, ints and bools.
+func valueRows(rows [][]any) *copyRows {
+	return &copyRows{n: len(rows), row: func(w *copyRow, i int) {
+		for c, v := range rows[i] {
+			switch v := v.(type) {
+			case string:
+				w.Text(v)
+			case int64:
+				w.Int(v)
+			case int:
+				w.Int(int64(v))
+			case bool:
+				w.Bool(v)
+			default:
+				panic(fmt.Sprintf("postgres: column %d: unsupported %T", c, v))
+			}
+		}
+	}}
 }
 
 // Read fills p with rows, the last of them perhaps in part: the rest of
 // it starts the next.
-func (r *eventRows) Read(p []byte) (int, error) {
-	if len(r.w.buf)-r.off < len(p) && len(r.evs) > 0 {
+func (r *copyRows) Read(p []byte) (int, error) {
+	if len(r.w.buf)-r.off < len(p) && r.next < r.n {
 		// What is left of the row read last goes first.
 		r.w.buf = r.w.buf[:copy(r.w.buf, r.w.buf[r.off:])]
 		r.off = 0
-		for len(r.w.buf) < len(p) && len(r.evs) > 0 {
-			r.w.begin()
-			sqlutil.WriteEvent(&r.w, r.evs[0])
+		if r.w.buf == nil {
+			r.w.buf = make([]byte, 0, 64<<10)
+		}
+		for ; len(r.w.buf) < len(p) && r.next < r.n; r.next++ {
+			r.w.first = true
+			r.row(&r.w, r.next)
 			r.w.buf = append(r.w.buf, '\n')
-			r.evs = r.evs[1:]
 		}
 	}
 	if r.off == len(r.w.buf) {
@@ -60,8 +85,6 @@ type copyRow struct {
 	buf   []byte
 	first bool
 }
-
-func (w *copyRow) begin() { w.first = true }
 
 func (w *copyRow) sep() {
 	if !w.first {

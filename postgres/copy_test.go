@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vtr-project/vtr"
+	"github.com/vtr-project/vtr/ingest"
 	"github.com/vtr-project/vtr/internal/sqlutil"
 	"github.com/vtr-project/vtr/storetest"
 )
@@ -114,11 +115,11 @@ func hostileEvents() []*vtr.Event {
 // with little room would, and gets the same stream, a row per event.
 func TestEventRowsInParts(t *testing.T) {
 	evs := hostileEvents()
-	whole, err := io.ReadAll(newEventRows(evs))
+	whole, err := io.ReadAll(eventRows(evs))
 	if err != nil {
 		t.Fatal(err)
 	}
-	parts, err := io.ReadAll(iotest.OneByteReader(newEventRows(evs)))
+	parts, err := io.ReadAll(iotest.OneByteReader(eventRows(evs)))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,5 +128,68 @@ func TestEventRowsInParts(t *testing.T) {
 	}
 	if n := bytes.Count(whole, []byte("\n")); n != len(evs) {
 		t.Fatalf("%d rows, want %d", n, len(evs))
+	}
+}
+
+// TestStageAfterRollback: a stage created by a transaction that rolls
+// back goes with it; the next transaction on the same connection, whose
+// move statement pgx keeps prepared, creates it again and writes through
+// it.
+func TestStageAfterRollback(t *testing.T) {
+	ctx := context.Background()
+	defer func(n int) { stageRows = n }(stageRows)
+	stageRows = 1
+	d, err := Open(ctx, storetest.PostgresURL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	d.SQL().SetMaxOpenConns(1) // one connection: the stage's session
+	put := func(id string, commit bool) {
+		t.Helper()
+		tx, err := d.Begin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := &ingest.OrderState{Order: vtr.Order{SellerID: "S1", ID: id, Policy: "amazon-us", PurchasedAt: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)}}
+		if err := tx.PutOrders(ctx, []*ingest.OrderState{o}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Orders(ctx, []ingest.OrderRef{{Seller: "S1", Order: id}}); err != nil { // waits for the write
+			t.Fatal(err)
+		}
+		if !commit {
+			if err := tx.Rollback(); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("O1", false)
+	put("O2", true)
+	put("O3", false)
+	put("O4", true)
+	put("O5", true)
+	var ids []string
+	rows, err := d.SQL().QueryContext(ctx, `SELECT order_id FROM orders ORDER BY order_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"O2", "O4", "O5"}; !slices.Equal(ids, want) {
+		t.Fatalf("orders stored %v, want %v", ids, want)
 	}
 }

@@ -13,11 +13,13 @@ import (
 	"github.com/vtr-project/vtr/storetest"
 )
 
-// An import transaction's large writes go in statements of
-// rowsPerStatement rows and round trips of about flushBytes: with both
-// made small (an order, a confirmation, a summary, a verdict per few
-// statements; a round trip every few kilobytes), an import stores what
-// it stores with the defaults, and verifies clean.
+// An import transaction's writes of fewer than stageRows rows go in
+// statements of rowsPerStatement rows and round trips of about
+// flushBytes: with both made small (an order, a confirmation, a summary,
+// a verdict per few statements; a round trip every few kilobytes), an
+// import stores what it stores with the defaults, and verifies clean.
+// So it does with every write, of however few rows, by COPY (stageRows
+// 1), and with none.
 func TestWritesInParts(t *testing.T) {
 	ctx := context.Background()
 	recs := storetest.Workload(11, 300)
@@ -61,8 +63,14 @@ func TestWritesInParts(t *testing.T) {
 		return b.String()
 	}
 	want := seen()
-	defer func(rows, bytes int) { rowsPerStatement, flushBytes = rows, bytes }(rowsPerStatement, flushBytes)
-	rowsPerStatement, flushBytes = 7, 4096
+	defer func(rows, bytes, stage int) {
+		rowsPerStatement, flushBytes, stageRows = rows, bytes, stage
+	}(rowsPerStatement, flushBytes, stageRows)
+	stageRows = 1
+	if got := seen(); got != want {
+		t.Errorf("imported by COPY, a seller sees something else:\n got %.600s\nwant %.600s", got, want)
+	}
+	rowsPerStatement, flushBytes, stageRows = 7, 4096, 1<<30
 	if got := seen(); got != want {
 		t.Errorf("imported in parts, a seller sees something else:\n got %.600s\nwant %.600s", got, want)
 	}
@@ -77,6 +85,19 @@ func TestWritesInParts(t *testing.T) {
 func TestContractWithoutSavepoints(t *testing.T) {
 	defer func(n int) { maxSavepoints = n }(maxSavepoints)
 	maxSavepoints = 0
+	contract(t)
+}
+
+// Every write of a transaction by COPY (stageRows 1; put), the whole
+// contract holds too.
+func TestContractByCopy(t *testing.T) {
+	defer func(n int) { stageRows = n }(stageRows)
+	stageRows = 1
+	contract(t)
+}
+
+// contract runs the contract suite.
+func contract(t *testing.T) {
 	open := func(t *testing.T, u string) *DB {
 		d, err := Open(context.Background(), u)
 		if err != nil {

@@ -182,6 +182,47 @@ func (t *Tx) execRows(ctx context.Context, q string, rows [][]any) error {
 	return nil
 }
 
+// A write of many rows goes by COPY: into its table when it only adds
+// rows, else into a stage, a temporary table of the session created
+// from the table's columns, from which one statement moves them (and
+// the stage is emptied). Its rows are written in COPY's text format as
+// the server reads them (copyRows), by the goroutine of the transaction's
+// round trip. As array parameters they were built into a literal per
+// column, which pgx copied twice more into buffers it grows from a few
+// hundred bytes for every statement and round trip: of a 5-day
+// full-density import's 15.7 GB of allocations, 4.3 GB. A write of fewer
+// than stageRows rows (a server's confirmation) keeps to the queued
+// statements over unnest, sent in the round trip of the next read.
+var stageRows = 1000 // a variable for a test
+
+// A bulk is a write of rows to the columns cols of table: by move, an
+// INSERT or UPDATE from the rows as "v" ("%s" in it), or by COPY into
+// table when move is empty. Few rows come from unnest of one array per
+// column, each cast as casts says; many from the stage vtr_stage_<name>.
+type bulk struct {
+	name, table, cols, casts, move string
+}
+
+// put writes rows as b says.
+func (t *Tx) put(ctx context.Context, b *bulk, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	if len(rows) < stageRows || t.conn == nil {
+		move := b.move
+		if move == "" {
+			move = `INSERT INTO ` + b.table + ` (` + b.cols + `) SELECT * FROM %s`
+		}
+		return t.execRows(ctx, fmt.Sprintf(move, `unnest(`+b.casts+`) AS v (`+b.cols+`)`), rows)
+	}
+	if b.move == "" {
+		return t.sendCopy(ctx, nil, `COPY `+b.table+` (`+b.cols+`) FROM STDIN`, valueRows(rows), nil, nil, nil)
+	}
+	stage := "vtr_stage_" + b.name
+	return t.sendCopy(ctx, []step{{q: `CREATE TEMP TABLE IF NOT EXISTS ` + stage + ` AS SELECT ` + b.cols + ` FROM ` + b.table + ` WITH NO DATA`}},
+		`COPY `+stage+` FROM STDIN`, valueRows(rows), []step{{q: fmt.Sprintf(b.move, stage+` AS v`)}, {q: `TRUNCATE ` + stage}}, nil, nil)
+}
+
 // Query sends the queued writes, then runs a query.
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	if err := t.flush(ctx); err != nil {
@@ -278,16 +319,17 @@ func (t *Tx) sendSteps(ctx context.Context, steps []step, then func() error) err
 	})
 }
 
-// sendCopy sends the queued writes and SAVEPOINT, then copies rows with
-// the COPY statement q (its own exchange, after them), then sends after,
-// all as the round trip in flight, run by a goroutine of its own while
-// the caller goes on; then runs once it ends. A unique violation of the
-// COPY is recorded in conflict; the statements after are not sent.
-func (t *Tx) sendCopy(ctx context.Context, savepoint, q string, rows io.Reader, after []step, conflict *bool, then func() error) error {
+// sendCopy sends the queued writes and the steps before, then copies rows
+// with the COPY statement q (its own exchange, after them), then sends
+// after, all as the round trip in flight, run by a goroutine of its own
+// while the caller goes on; then runs once it ends. When conflict is not
+// nil, a unique violation of the COPY is recorded there, and the steps
+// after are not sent.
+func (t *Tx) sendCopy(ctx context.Context, before []step, q string, rows io.Reader, after []step, conflict *bool, then func() error) error {
 	if err := t.settle(); err != nil {
 		return err
 	}
-	before := append(t.pending, step{q: "SAVEPOINT " + savepoint})
+	before = append(t.pending, before...)
 	t.pending, t.pendingBytes = nil, 0
 	return t.conn.Raw(func(dc any) error {
 		c, err := pgxConn(dc)
@@ -301,7 +343,7 @@ func (t *Tx) sendCopy(ctx context.Context, savepoint, q string, rows io.Reader, 
 					return err
 				}
 				if _, err := c.PgConn().CopyFrom(ctx, rows, q); err != nil {
-					if isUnique(err) {
+					if conflict != nil && isUnique(err) {
 						*conflict = true
 						return nil
 					}
@@ -482,21 +524,21 @@ func readOrderSellers(orderIDs []string, out map[string][]string) read {
 	}}
 }
 
+var ordersBulk = bulk{name: "orders", table: "orders", cols: sqlutil.OrderColumns,
+	casts: `$1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::bigint[],
+		$11::boolean[], $12::boolean[], $13::bigint[], $14::boolean[], $15::bigint[]`,
+	move: `INSERT INTO orders (` + sqlutil.OrderColumns + `) SELECT * FROM %s
+		ON CONFLICT (seller_id, order_id) DO UPDATE SET policy = excluded.policy, purchased_at = excluded.purchased_at,
+		category = excluded.category, value_minor = excluded.value_minor, currency = excluded.currency, ship_to = excluded.ship_to,
+		ship_by = excluded.ship_by, deliver_by = excluded.deliver_by, digital = excluded.digital, freight = excluded.freight,
+		cancelled_at = excluded.cancelled_at, cancelled_by_seller = excluded.cancelled_by_seller, first_shipped_at = excluded.first_shipped_at`}
+
 func (t *Tx) PutOrders(ctx context.Context, os []*ingest.OrderState) error {
-	if len(os) == 0 {
-		return nil
-	}
 	rows := make([][]any, len(os))
 	for i, st := range os {
 		rows[i] = sqlutil.OrderRow(st)
 	}
-	return t.execRows(ctx, `INSERT INTO orders (`+sqlutil.OrderColumns+`) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[],
-		$5::text[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::boolean[], $12::boolean[], $13::bigint[], $14::boolean[], $15::bigint[])
-		ON CONFLICT (seller_id, order_id) DO UPDATE SET policy = excluded.policy, purchased_at = excluded.purchased_at,
-		category = excluded.category, value_minor = excluded.value_minor, currency = excluded.currency, ship_to = excluded.ship_to,
-		ship_by = excluded.ship_by, deliver_by = excluded.deliver_by, digital = excluded.digital, freight = excluded.freight,
-		cancelled_at = excluded.cancelled_at, cancelled_by_seller = excluded.cancelled_by_seller, first_shipped_at = excluded.first_shipped_at`,
-		rows)
+	return t.put(ctx, &ordersBulk, rows)
 }
 
 func (t *Tx) OrderPackages(ctx context.Context, refs []ingest.OrderRef) ([]ingest.Package, error) {
@@ -527,52 +569,51 @@ func readHistories(refs []ingest.OrderRef, out *[]ingest.ShipmentRow) read {
 	}}
 }
 
+var shipmentsBulk = bulk{name: "shipments", table: "shipments", cols: sqlutil.ShipmentRowColumns,
+	casts: `$1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[]`}
+
 func (t *Tx) AddShipments(ctx context.Context, list []ingest.ShipmentRow) error {
-	if len(list) == 0 {
-		return nil
-	}
 	rows := make([][]any, len(list))
 	for i := range list {
 		rows[i] = sqlutil.ShipmentRowArgs(&list[i])
 	}
-	return t.execRows(ctx, `INSERT INTO shipments (`+sqlutil.ShipmentRowColumns+`) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[],
-		$5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bigint[])`, rows)
+	return t.put(ctx, &shipmentsBulk, rows)
 }
 
+var packagesBulk = bulk{name: "packages", table: "packages", cols: sqlutil.PackageRowColumns,
+	casts: `$1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::bigint[],
+		$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], $14::bigint[],
+		$15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::bigint[],
+		$23::text[], $24::text[], $25::boolean[], $26::boolean[]`,
+	move: `INSERT INTO packages (` + sqlutil.PackageRowColumns + `) SELECT * FROM %s
+		ON CONFLICT (seller_id, order_id, package_id) DO UPDATE SET ` + sqlutil.PackageRowUpdate}
+
 func (t *Tx) PutPackages(ctx context.Context, ps []*ingest.Package) error {
-	if len(ps) == 0 {
-		return nil
-	}
 	rows := make([][]any, len(ps))
 	for i, p := range ps {
 		rows[i] = sqlutil.PackageRow(p)
 	}
-	return t.execRows(ctx, `INSERT INTO packages (`+sqlutil.PackageRowColumns+`)
-		SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::bigint[],
-			$8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], $14::bigint[],
-			$15::text[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[], $22::bigint[],
-			$23::text[], $24::text[], $25::boolean[], $26::boolean[])
-		ON CONFLICT (seller_id, order_id, package_id) DO UPDATE SET `+sqlutil.PackageRowUpdate, rows)
+	return t.put(ctx, &packagesBulk, rows)
 }
 
+// Unchanged indexed columns (policy, day) keep the update heap-only.
+var verdictsBulk = bulk{name: "verdicts", table: "packages",
+	cols: `seller_id, order_id, package_id, policy, outcome, reasons, warnings, carrier, detected, explanation, day, category, ship_from_id, delivered, on_time`,
+	casts: `$1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+		$11::bigint[], $12::text[], $13::text[], $14::boolean[], $15::boolean[]`,
+	move: `UPDATE packages p SET policy = v.policy, outcome = v.outcome, reasons = v.reasons, warnings = v.warnings,
+		carrier = v.carrier, detected = v.detected, explanation = v.explanation, day = v.day, category = v.category,
+		ship_from_id = v.ship_from_id, delivered = v.delivered, on_time = v.on_time
+		FROM %s WHERE p.seller_id = v.seller_id AND p.order_id = v.order_id AND p.package_id = v.package_id`}
+
 func (t *Tx) PutVerdicts(ctx context.Context, vs []ingest.Verdict) error {
-	if len(vs) == 0 {
-		return nil
-	}
 	rows := make([][]any, len(vs))
 	for i, v := range vs {
 		c, k := &v.Counted, v.Key
 		rows[i] = []any{k.Seller, k.Order, k.Package, c.Policy, c.Outcome, c.Reasons, c.Warnings, c.Carrier, c.Detected, c.Explanation,
 			c.Day, c.Category, c.ShipFrom, c.Delivered, c.OnTime}
 	}
-	// Unchanged indexed columns (policy, day) keep the update heap-only.
-	return t.execRows(ctx, `UPDATE packages p SET policy = v.policy, outcome = v.outcome, reasons = v.reasons, warnings = v.warnings,
-		carrier = v.carrier, detected = v.detected, explanation = v.explanation, day = v.day, category = v.category,
-		ship_from_id = v.ship_from_id, delivered = v.delivered, on_time = v.on_time
-		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-			$11::bigint[], $12::text[], $13::text[], $14::boolean[], $15::boolean[])
-			AS v (seller_id, order_id, package_id, policy, outcome, reasons, warnings, carrier, detected, explanation, day, category, ship_from_id, delivered, on_time)
-		WHERE p.seller_id = v.seller_id AND p.order_id = v.order_id AND p.package_id = v.package_id`, rows)
+	return t.put(ctx, &verdictsBulk, rows)
 }
 
 func (t *Tx) Orphans(ctx context.Context, orderIDs []string) ([]ingest.Orphan, error) {
@@ -761,7 +802,7 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) ing
 	var err error
 	if savepoint {
 		t.savepoints++
-		err = t.sendCopy(ctx, "vtr_events", copyEvents, newEventRows(evs),
+		err = t.sendCopy(ctx, []step{{q: "SAVEPOINT vtr_events"}}, copyEvents, eventRows(evs),
 			append([]step{{q: "RELEASE SAVEPOINT vtr_events"}}, steps(summaries())...), &conflict, then)
 	} else {
 		err = t.sendWith(ctx, steps(skipping()), then)
@@ -792,23 +833,23 @@ func readSummaries(nums []string, out map[string]vtr.ScanSummary) read {
 	}}
 }
 
-func (t *Tx) PutSummaries(ctx context.Context, list []ingest.NumberSummary) error {
-	if len(list) == 0 {
-		return nil
-	}
-	rows := make([][]any, len(list))
-	for i, x := range list {
-		rows[i] = sqlutil.SummaryRow(x.Num, x.Summary)
-	}
-	return t.execRows(ctx, `INSERT INTO scan_summaries (tracking_norm, `+sqlutil.SummaryColumns+`)
-		SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::text[],
-			$10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::bigint[], $16::text[], $17::int[])
+var summariesBulk = bulk{name: "summaries", table: "scan_summaries", cols: `tracking_norm, ` + sqlutil.SummaryColumns,
+	casts: `$1::text[], $2::int[], $3::int[], $4::int[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::text[],
+		$10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::bigint[], $16::text[], $17::int[]`,
+	move: `INSERT INTO scan_summaries (tracking_norm, ` + sqlutil.SummaryColumns + `) SELECT * FROM %s
 		ON CONFLICT (tracking_norm) DO UPDATE SET
 		events = excluded.events, physical = excluded.physical, unknown = excluded.unknown, first_event_at = excluded.first_event_at,
 		first_physical_at = excluded.first_physical_at, first_physical_id = excluded.first_physical_id, fp_city = excluded.fp_city,
 		fp_state = excluded.fp_state, fp_postal_code = excluded.fp_postal_code, fp_country = excluded.fp_country,
 		delivered_at = excluded.delivered_at, attempted_at = excluded.attempted_at, last_status = excluded.last_status,
-		last_at = excluded.last_at, last_id = excluded.last_id, delivered_offset = excluded.delivered_offset`, rows)
+		last_at = excluded.last_at, last_id = excluded.last_id, delivered_offset = excluded.delivered_offset`}
+
+func (t *Tx) PutSummaries(ctx context.Context, list []ingest.NumberSummary) error {
+	rows := make([][]any, len(list))
+	for i, x := range list {
+		rows[i] = sqlutil.SummaryRow(x.Num, x.Summary)
+	}
+	return t.put(ctx, &summariesBulk, rows)
 }
 
 func (t *Tx) AddDaily(ctx context.Context, d []ingest.DailyDelta) error {
