@@ -209,19 +209,31 @@ func (t *Tx) put(ctx context.Context, b *bulk, rows [][]any) error {
 		return nil
 	}
 	if len(rows) < stageRows || t.conn == nil {
-		move := b.move
-		if move == "" {
-			move = `INSERT INTO ` + b.table + ` (` + b.cols + `) SELECT * FROM %s`
-		}
-		return t.execRows(ctx, fmt.Sprintf(move, `unnest(`+b.casts+`) AS v (`+b.cols+`)`), rows)
+		return t.execRows(ctx, b.fromUnnest(), rows)
 	}
 	if b.move == "" {
 		return t.sendCopy(ctx, nil, `COPY `+b.table+` (`+b.cols+`) FROM STDIN`, valueRows(rows), nil, nil, nil)
 	}
-	stage := "vtr_stage_" + b.name
-	return t.sendCopy(ctx, []step{{q: `CREATE TEMP TABLE IF NOT EXISTS ` + stage + ` AS SELECT ` + b.cols + ` FROM ` + b.table + ` WITH NO DATA`}},
-		`COPY `+stage+` FROM STDIN`, valueRows(rows), []step{{q: fmt.Sprintf(b.move, stage+` AS v`)}, {q: `TRUNCATE ` + stage}}, nil, nil)
+	return t.sendCopy(ctx, []step{b.createStage()}, b.copyStage(), valueRows(rows), []step{{q: b.fromStage()}, b.emptyStage()}, nil, nil)
 }
+
+// fromUnnest is b's move from unnest of its arrays.
+func (b *bulk) fromUnnest() string {
+	move := b.move
+	if move == "" {
+		move = `INSERT INTO ` + b.table + ` (` + b.cols + `) SELECT * FROM %s`
+	}
+	return fmt.Sprintf(move, `unnest(`+b.casts+`) AS v (`+b.cols+`)`)
+}
+
+// b's stage: the statements creating it (when the session has none),
+// copying into it, moving its rows and emptying it.
+func (b *bulk) createStage() step {
+	return step{q: `CREATE TEMP TABLE IF NOT EXISTS vtr_stage_` + b.name + ` AS SELECT ` + b.cols + ` FROM ` + b.table + ` WITH NO DATA`}
+}
+func (b *bulk) copyStage() string { return `COPY vtr_stage_` + b.name + ` FROM STDIN` }
+func (b *bulk) fromStage() string { return fmt.Sprintf(b.move, `vtr_stage_`+b.name+` AS v`) }
+func (b *bulk) emptyStage() step  { return step{q: `TRUNCATE vtr_stage_` + b.name} }
 
 // Query sends the queued writes, then runs a query.
 func (t *Tx) Query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
@@ -524,6 +536,11 @@ func readOrderSellers(orderIDs []string, out map[string][]string) read {
 	}}
 }
 
+var eventsBulk = bulk{name: "events", table: "events", cols: sqlutil.EventColumns,
+	casts: `$1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::int[], $7::boolean[], $8::text[], $9::text[], $10::text[],
+		$11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::text[], $19::text[]`,
+	move: `INSERT INTO events (` + sqlutil.EventColumns + `) SELECT * FROM %s ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`}
+
 var ordersBulk = bulk{name: "orders", table: "orders", cols: sqlutil.OrderColumns,
 	casts: `$1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::bigint[],
 		$11::boolean[], $12::boolean[], $13::bigint[], $14::boolean[], $15::bigint[]`,
@@ -725,28 +742,19 @@ func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]inge
 // events are copied under a savepoint; when one of them is stored
 // already (a feed read again, or overlapping another writer) the COPY
 // fails as a whole, the transaction rolls back to the savepoint, and the
-// events are stored again by an INSERT skipping those there, returning
-// the keys of those it stored.
+// events are copied into their stage, and moved from there by an INSERT
+// skipping those there, returning the keys of those it stored.
 //
 // A savepoint that writes is a subtransaction, and past 64 in one
 // transaction PostgreSQL's snapshots overflow their cache of them: every
 // other session then looks up pg_subtrans to tell whether a row the
 // import wrote is visible. A transaction takes at most maxSavepoints;
 // its later chunks (a transaction of 400,000 records at full density
-// has some 66) are stored skipping those there from the start.
+// has some 66) go by the stage from the start.
 func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) ingest.EventsDone {
 	sums := make(map[string]vtr.ScanSummary, len(nums))
 	var st *sqlutil.StoredEvents
 	var stored []*vtr.Event
-	insert := func() read {
-		rows := make([][]any, len(evs))
-		for i, e := range evs {
-			rows[i] = sqlutil.AppendEvent(make([]any, 0, 19), e)
-		}
-		return read{`INSERT INTO events (` + sqlutil.EventColumns + `) SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
-		$5::bigint[], $6::int[], $7::boolean[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
-		$16::text[], $17::text[], $18::text[], $19::text[]) ON CONFLICT DO NOTHING RETURNING tracking_norm, event_id`, columns(rows), st.Row}
-	}
 	summaries := func() []read {
 		if len(nums) == 0 {
 			return nil
@@ -754,24 +762,35 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) ing
 		clear(sums)
 		return []read{readSummaries(nums, sums)}
 	}
-	// skipping stores the events skipping those there, returning the
-	// keys of those it stored (st), and reads the summaries.
-	skipping := func() []read {
-		if len(evs) == 0 {
-			return summaries()
-		}
-		st = sqlutil.NewStoredEvents(evs)
-		return append([]read{insert()}, summaries()...)
-	}
 	keys := func() {
 		if st != nil {
 			stored = st.Stored
 		}
 	}
 	if t.conn == nil { // not a write transaction begun by hand: nothing to overlap
-		err := t.run(ctx, skipping()...)
+		rs := summaries()
+		if len(evs) > 0 {
+			rows := make([][]any, len(evs))
+			for i, e := range evs {
+				rows[i] = sqlutil.AppendEvent(make([]any, 0, 19), e)
+			}
+			st = sqlutil.NewStoredEvents(evs)
+			rs = append([]read{{eventsBulk.fromUnnest(), columns(rows), st.Row}}, rs...)
+		}
+		err := t.run(ctx, rs...)
 		keys()
 		return func() ([]*vtr.Event, map[string]vtr.ScanSummary, error) { return stored, sums, err }
+	}
+	// skipping sends the events to be stored skipping those there, by
+	// their stage, returning the keys of those it stored (st), with the
+	// read of the summaries and the steps after.
+	skipping := func(after []step, then func() error) error {
+		if len(evs) == 0 {
+			return t.sendWith(ctx, append(steps(summaries()), after...), then)
+		}
+		st = sqlutil.NewStoredEvents(evs)
+		after = append(append([]step{{q: eventsBulk.fromStage(), row: st.Row}, eventsBulk.emptyStage()}, steps(summaries())...), after...)
+		return t.sendCopy(ctx, []step{eventsBulk.createStage()}, eventsBulk.copyStage(), eventRows(evs), after, nil, then)
 	}
 	var conflict bool
 	savepoint := len(evs) > 0 && t.savepoints < maxSavepoints
@@ -781,20 +800,23 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) ing
 			keys()
 			return nil
 		case !conflict:
-			stored = evs // all new: one stored already fails the INSERT, as does one sent twice
+			stored = evs // all new: one stored already fails the COPY, as does one sent twice
 			return nil
 		}
 		// Rolled back to the savepoint, the writes sent before it stand. The
 		// rollback goes alone: until it is done, the server refuses even
 		// to prepare another statement.
-		for _, again := range [][]step{{{q: "ROLLBACK TO SAVEPOINT vtr_events"}},
-			append(steps(skipping()), step{q: "RELEASE SAVEPOINT vtr_events"})} {
-			if err := t.sendSteps(ctx, again, nil); err != nil {
-				return err
-			}
-			if err := t.settle(); err != nil {
-				return err
-			}
+		if err := t.sendSteps(ctx, []step{{q: "ROLLBACK TO SAVEPOINT vtr_events"}}, nil); err != nil {
+			return err
+		}
+		if err := t.settle(); err != nil {
+			return err
+		}
+		if err := skipping([]step{{q: "RELEASE SAVEPOINT vtr_events"}}, nil); err != nil {
+			return err
+		}
+		if err := t.settle(); err != nil {
+			return err
 		}
 		keys()
 		return nil
@@ -805,7 +827,7 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) ing
 		err = t.sendCopy(ctx, []step{{q: "SAVEPOINT vtr_events"}}, copyEvents, eventRows(evs),
 			append([]step{{q: "RELEASE SAVEPOINT vtr_events"}}, steps(summaries())...), &conflict, then)
 	} else {
-		err = t.sendWith(ctx, steps(skipping()), then)
+		err = skipping(nil, then)
 	}
 	rt := t.inflight
 	return func() ([]*vtr.Event, map[string]vtr.ScanSummary, error) {
