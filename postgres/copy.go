@@ -18,9 +18,6 @@ import (
 // client's allocations: a 5-day full-density import allocated 20.2 GB,
 // 7.5 GB of it in pgx's copies of the literals and 1.1 GB the literals.
 
-// copyEvents is the COPY statement of the events, in EventColumns' order.
-const copyEvents = `COPY events (` + sqlutil.EventColumns + `) FROM STDIN`
-
 // copyRows reads n rows, each written by row, in COPY's text format.
 type copyRows struct {
 	n, next int
@@ -29,7 +26,7 @@ type copyRows struct {
 	off     int // of w.buf, read already
 }
 
-// eventRows are the rows of copyEvents.
+// eventRows are events as rows of EventColumns.
 func eventRows(evs []*vtr.Event) *copyRows {
 	return &copyRows{n: len(evs), row: func(w *copyRow, i int) { sqlutil.WriteEvent(w, evs[i]) }}
 }
