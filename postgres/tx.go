@@ -846,8 +846,13 @@ func (t *Tx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanS
 	return out, t.run(ctx, readSummaries(nums, out))
 }
 
+// readSummaries joins the numbers to scan_summaries from unnest instead of
+// matching them with = ANY: the import reads the summaries of up to 5,000
+// numbers with each chunk of events, and with the join a 5-day import at
+// full density took 67.8–82.7 s against 76.1–95.5 s (four runs each,
+// interleaved), the server's CPU 57 s against 65 s on average.
 func readSummaries(nums []string, out map[string]vtr.ScanSummary) read {
-	return read{`SELECT tracking_norm, ` + sqlutil.SummaryColumns + ` FROM scan_summaries WHERE tracking_norm = ANY($1)`, []any{nums}, func(r sqlutil.Scanner) error {
+	return read{`SELECT s.tracking_norm, ` + sqlutil.Prefixed("s.", sqlutil.SummaryColumns) + ` FROM unnest($1::text[]) AS n (num) JOIN scan_summaries s ON s.tracking_norm = n.num`, []any{nums}, func(r sqlutil.Scanner) error {
 		var num string
 		var s vtr.ScanSummary
 		if err := sqlutil.ScanSummary(r, &num, &s); err != nil {
