@@ -52,38 +52,89 @@ func (s *ScanSummary) Judged(maxScans int) ScanSummary {
 
 // Add folds one event (not seen before) into the summary.
 func (s *ScanSummary) Add(e *Event) {
-	s.Events++
-	if s.FirstEventAt.IsZero() || e.OccurredAt.Before(s.FirstEventAt) {
-		s.FirstEventAt = e.OccurredAt
-	}
-	if s.LastAt.IsZero() || e.OccurredAt.After(s.LastAt) || e.OccurredAt.Equal(s.LastAt) && e.ID > s.LastID {
-		s.LastAt, s.LastID, s.LastStatus = e.OccurredAt, e.ID, e.Status
-	}
+	o := eventSummary(e)
+	s.Merge(&o)
+}
+
+// eventSummary is the summary of one event. Times are kept to the
+// second, as they are stored: a summary merged in storage and one folded
+// here agree.
+func eventSummary(e *Event) ScanSummary {
+	at := e.OccurredAt.Truncate(time.Second)
+	o := ScanSummary{Events: 1, FirstEventAt: at, LastAt: at, LastID: e.ID, LastStatus: e.Status}
 	switch e.Class {
 	case EventUnknown:
-		s.Unknown++
-		return
+		o.Unknown = 1
+		return o
 	case EventPhysical:
 	default:
-		return
+		return o
 	}
-	s.Physical++
-	if earlier(e.OccurredAt, e.ID, s.FirstPhysicalAt, s.FirstPhysicalID) {
-		s.FirstPhysicalAt, s.FirstPhysicalID, s.FirstPhysicalLocation = e.OccurredAt, e.ID, e.Location
-	}
+	o.Physical = 1
+	o.FirstPhysicalAt, o.FirstPhysicalID, o.FirstPhysicalLocation = at, e.ID, e.Location
 	switch e.Status {
 	case StatusDelivered:
-		if s.DeliveredAt.IsZero() || e.OccurredAt.Before(s.DeliveredAt) || e.OccurredAt.Equal(s.DeliveredAt) && e.OffsetSeconds < s.DeliveredOffset {
-			s.DeliveredAt, s.DeliveredOffset = e.OccurredAt, 0
-			if e.OffsetKnown {
-				s.DeliveredOffset = e.OffsetSeconds
-			}
+		o.DeliveredAt = at
+		if e.OffsetKnown {
+			o.DeliveredOffset = e.OffsetSeconds
 		}
 	case StatusDeliveryAttempt:
-		if s.AttemptedAt.IsZero() || e.OccurredAt.Before(s.AttemptedAt) {
-			s.AttemptedAt = e.OccurredAt
-		}
+		o.AttemptedAt = at
 	}
+	return o
+}
+
+// Merge folds into s the summary o of other events, none of them among
+// s's: the result is the summary of both sets, however the events are
+// split between them. Counts add; the earliest first event, first
+// physical scan (ties broken by ID), delivery (ties broken by the lower
+// UTC offset) and attempt win, as does the latest event (ties broken by
+// ID). IDs compare byte by byte. Each engine merges summaries in storage
+// (an upsert) by this rule, and a contract test holds them together.
+func (s *ScanSummary) Merge(o *ScanSummary) {
+	s.Events += o.Events
+	s.Physical += o.Physical
+	s.Unknown += o.Unknown
+	if !o.FirstEventAt.IsZero() && (s.FirstEventAt.IsZero() || o.FirstEventAt.Before(s.FirstEventAt)) {
+		s.FirstEventAt = o.FirstEventAt
+	}
+	if !o.LastAt.IsZero() && (s.LastAt.IsZero() || o.LastAt.After(s.LastAt) || o.LastAt.Equal(s.LastAt) && o.LastID > s.LastID) {
+		s.LastAt, s.LastID, s.LastStatus = o.LastAt, o.LastID, o.LastStatus
+	}
+	if !o.FirstPhysicalAt.IsZero() && earlier(o.FirstPhysicalAt, o.FirstPhysicalID, s.FirstPhysicalAt, s.FirstPhysicalID) {
+		s.FirstPhysicalAt, s.FirstPhysicalID, s.FirstPhysicalLocation = o.FirstPhysicalAt, o.FirstPhysicalID, o.FirstPhysicalLocation
+	}
+	if !o.DeliveredAt.IsZero() && (s.DeliveredAt.IsZero() || o.DeliveredAt.Before(s.DeliveredAt) ||
+		o.DeliveredAt.Equal(s.DeliveredAt) && o.DeliveredOffset < s.DeliveredOffset) {
+		s.DeliveredAt, s.DeliveredOffset = o.DeliveredAt, o.DeliveredOffset
+	}
+	if !o.AttemptedAt.IsZero() && (s.AttemptedAt.IsZero() || o.AttemptedAt.Before(s.AttemptedAt)) {
+		s.AttemptedAt = o.AttemptedAt
+	}
+}
+
+// JudgedChangedBy reports whether merging delta into a summary, which
+// gave s, may have changed the summary's Judged part, knowing s and delta
+// only (a summary merged in storage returns no earlier version): it is
+// true whenever Judged changed, and also when delta only tied a value
+// the summary held already, which costs a needless judgement and nothing
+// else.
+func (s *ScanSummary) JudgedChangedBy(delta *ScanSummary, maxScans int) bool {
+	switch {
+	case delta.Physical > 0 && s.Physical-delta.Physical < maxScans: // the capped count grew
+		return true
+	case min(s.Physical, maxScans) == 0 && delta.Events > 0: // the event count is still judged
+		return true
+	case !delta.FirstEventAt.IsZero() && delta.FirstEventAt.Equal(s.FirstEventAt):
+		return true
+	case !delta.FirstPhysicalAt.IsZero() && delta.FirstPhysicalAt.Equal(s.FirstPhysicalAt) && delta.FirstPhysicalID == s.FirstPhysicalID:
+		return true
+	case !delta.DeliveredAt.IsZero() && delta.DeliveredAt.Equal(s.DeliveredAt) && delta.DeliveredOffset == s.DeliveredOffset:
+		return true
+	case !delta.AttemptedAt.IsZero() && delta.AttemptedAt.Equal(s.AttemptedAt):
+		return true
+	}
+	return false
 }
 
 // Summarize folds a set of events; duplicates (same ID) count once.

@@ -382,18 +382,20 @@ type batch struct {
 	// numOrders caches NumberOrders, read once the batch's writes are
 	// flushed and the packages carrying or leaving its numbers written.
 	numOrders map[string][]NumberOrder
-	summaries map[string]*summaryEntry
+	summaries map[string]*vtr.ScanSummary
 	dirtyPkgs map[PackageKey]bool
 	dirtyNums map[string]bool
 	// sharers counts the packages carrying each resolved number, so the
 	// reuse lookup runs only for numbers on more than one package.
 	sharers map[string]int
 	events  []*vtr.Event
-	// The events sent last (flushEvents): what waits for them, how many
-	// there were and the numbers whose summaries were read with them.
+	// The events sent last (flushEvents): what waits for them and how
+	// many there were.
 	sent       EventsDone
 	sentEvents int
-	sentNums   []string
+	// deltas sums up the events the batch stored, by number: merged into
+	// the stored summaries when the batch finishes (mergeSummaries).
+	deltas map[string]*vtr.ScanSummary
 	unknown    map[[3]string]*vtr.UnknownCode
 	// verify: summaries are the recomputed ones, never read from storage.
 	verify bool
@@ -420,14 +422,9 @@ type orphanGroup struct {
 	deleteDB bool // the group's stored rows were taken
 }
 
-type summaryEntry struct {
-	s     vtr.ScanSummary
-	dirty bool
-}
-
 func newBatch(s *Store, tx Tx) *batch {
 	return &batch{s: s, tx: tx, sellers: map[string]*vtr.Seller{}, orders: map[orderKey]*orderEntry{},
-		summaries: map[string]*summaryEntry{}, dirtyPkgs: map[PackageKey]bool{}, dirtyNums: map[string]bool{},
+		summaries: map[string]*vtr.ScanSummary{}, deltas: map[string]*vtr.ScanSummary{}, dirtyPkgs: map[PackageKey]bool{}, dirtyNums: map[string]bool{},
 		sharers: map[string]int{}, unknown: map[[3]string]*vtr.UnknownCode{},
 		pkgs: map[PackageKey]*Package{}, hist: map[PackageKey][]ShipmentRow{}, histLoaded: map[orderKey]bool{}, orderPkgs: map[orderKey][]string{},
 		orderSellers: map[string][]string{}, orphans: map[orderKey]*orphanGroup{}, orphansLoaded: map[string]bool{},
@@ -609,7 +606,8 @@ func (b *batch) read(ctx context.Context, q Reads) (ReadResults, error) {
 		b.wanted, b.wantsRead = f.Wanted, true
 	}
 	for _, n := range q.Summaries {
-		b.summaries[n] = &summaryEntry{s: f.Summaries[n]}
+		sum := f.Summaries[n] // none stored: starts empty
+		b.summaries[n] = &sum
 	}
 	for id, ss := range f.OrderSellers {
 		b.orderSellers[id] = ss
@@ -1056,11 +1054,12 @@ func (b *batch) putCancellation(ctx context.Context, c *vtr.Cancellation) error 
 }
 
 // eventChunk is how many events are stored at once (one round trip on
-// PostgreSQL; SQLite splits it into multi-row INSERTs). Their summaries
-// are read only when the batch finishes, so the events wait in memory
-// until this many are held (a few MB): a 5-day full-density import on
-// PostgreSQL took 131.9 and 136.6 s with 5,000, 139.7 and 145.6 s with
-// 1,000, interleaved (the client's CPU 99–107 s against 112–120 s).
+// PostgreSQL; SQLite splits it into multi-row INSERTs). They are folded
+// into the batch's summary deltas once stored, so the events wait in
+// memory until this many are held (a few MB): a 5-day full-density
+// import on PostgreSQL took 131.9 and 136.6 s with 5,000, 139.7 and
+// 145.6 s with 1,000, interleaved (the client's CPU 99–107 s against
+// 112–120 s).
 const eventChunk = 5000
 
 func (b *batch) putEvent(ctx context.Context, e *vtr.Event) error {
@@ -1071,74 +1070,64 @@ func (b *batch) putEvent(ctx context.Context, e *vtr.Event) error {
 	return nil
 }
 
-// flushEvents sends the buffered events to be stored, with a read of
-// the summaries of their numbers the batch does not hold, and folds the
-// events the previous call stored into their numbers' summaries while
-// the engine works: an engine that sends the work and returns (AddEvents)
-// stores one chunk while the batch folds the one before and applies the
-// records after it. settleEvents takes the last chunk's.
+// flushEvents sends the buffered events to be stored, and folds the
+// events the previous call stored into the batch's summary deltas while
+// the engine works: an engine that sends the work and returns
+// (AddEvents) stores one chunk while the batch folds the one before and
+// applies the records after it. settleEvents takes the last chunk's.
 func (b *batch) flushEvents(ctx context.Context) error {
 	stored, err := b.takeEvents()
 	if err != nil {
 		return err
 	}
 	if len(b.events) > 0 {
-		var nums []string
-		seen := map[string]bool{}
-		for _, e := range b.events {
-			if _, ok := b.summaries[e.TrackingNumber]; !ok && !seen[e.TrackingNumber] {
-				seen[e.TrackingNumber] = true
-				nums = append(nums, e.TrackingNumber)
-			}
-		}
-		b.sent, b.sentNums = b.tx.AddEvents(ctx, b.events, nums), nums
-		b.sentEvents = len(b.events)
+		b.sent, b.sentEvents = b.tx.AddEvents(ctx, b.events, nil), len(b.events)
 		b.events = make([]*vtr.Event, 0, eventChunk) // the engine may hold the sent slice until done
 	}
 	b.fold(stored)
 	return nil
 }
 
-// settleEvents waits for the events sent last and folds those stored.
-func (b *batch) settleEvents() error {
+// settleEvents stores the buffered events, waits for them, and merges
+// the batch's summary deltas.
+func (b *batch) settleEvents(ctx context.Context) error {
+	if err := b.flushEvents(ctx); err != nil {
+		return err
+	}
 	stored, err := b.takeEvents()
+	if err != nil {
+		return err
+	}
 	b.fold(stored)
-	return err
+	return b.mergeSummaries(ctx)
 }
 
-// takeEvents waits for the events sent last, if any, counts them and
-// keeps the summaries read with them; it returns those stored.
+// takeEvents waits for the events sent last, if any, and counts them;
+// it returns those stored.
 func (b *batch) takeEvents() ([]*vtr.Event, error) {
 	if b.sent == nil {
 		return nil, nil
 	}
-	stored, sums, err := b.sent()
-	nums := b.sentNums
-	b.sent, b.sentNums = nil, nil
+	stored, _, err := b.sent()
+	b.sent = nil
 	if err != nil {
 		return nil, fmt.Errorf("put events: %w", err)
 	}
 	b.st.DuplicateEvents += b.sentEvents - len(stored)
 	b.st.Events += len(stored)
-	for _, n := range nums {
-		if _, ok := b.summaries[n]; !ok {
-			b.summaries[n] = &summaryEntry{s: sums[n]} // none stored: starts empty
-		}
-	}
 	return stored, nil
 }
 
-// fold adds stored events to their numbers' summaries, which the batch
-// holds, and counts the unclassified.
+// fold adds stored events to their numbers' summary deltas and counts
+// the unclassified.
 func (b *batch) fold(stored []*vtr.Event) {
 	for _, e := range stored {
-		sum := b.summaries[e.TrackingNumber]
-		before := sum.s.Judged(b.s.maxScans)
-		sum.s.Add(e)
-		sum.dirty = true
-		if sum.s.Judged(b.s.maxScans) != before {
-			b.markNumber(e.TrackingNumber)
+		sum := b.deltas[e.TrackingNumber]
+		if sum == nil {
+			sum = &vtr.ScanSummary{}
+			b.deltas[e.TrackingNumber] = sum
 		}
+		sum.Add(e)
 		if e.Class == vtr.EventUnknown {
 			b.st.UnknownEvents++
 			uk := [3]string{e.Source, e.Carrier, e.Code}
@@ -1152,6 +1141,38 @@ func (b *batch) fold(stored []*vtr.Event) {
 	}
 }
 
+// mergeSummaries merges the batch's summary deltas into the stored
+// summaries, in the numbers' order, and keeps the merged ones for
+// judging, marking the numbers whose packages they may judge otherwise.
+// No summary is read to fold events into: storage merges them
+// (vtr.ScanSummary.Merge), each number's once a batch.
+func (b *batch) mergeSummaries(ctx context.Context) error {
+	if len(b.deltas) == 0 {
+		return nil
+	}
+	list := make([]NumberSummary, 0, len(b.deltas))
+	for num, d := range b.deltas {
+		list = append(list, NumberSummary{Num: num, Summary: d})
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].Num < list[j].Num })
+	_, merged, err := b.tx.AddEvents(ctx, nil, list)()
+	if err != nil {
+		return fmt.Errorf("merge scan summaries: %w", err)
+	}
+	for _, d := range list {
+		m, ok := merged[d.Num]
+		if !ok {
+			return fmt.Errorf("merge scan summaries: the summary of %q was not merged", d.Num)
+		}
+		b.summaries[d.Num] = &m
+		if m.JudgedChangedBy(d.Summary, b.s.maxScans) {
+			b.markNumber(d.Num)
+		}
+	}
+	clear(b.deltas)
+	return nil
+}
+
 // loadSummaries reads the stored summaries of numbers not in the batch
 // yet; numbers without one start empty.
 func (b *batch) loadSummaries(ctx context.Context, nums []string) error {
@@ -1160,15 +1181,15 @@ func (b *batch) loadSummaries(ctx context.Context, nums []string) error {
 }
 
 func (b *batch) summary(ctx context.Context, num string) (*vtr.ScanSummary, error) {
-	if e, ok := b.summaries[num]; ok {
-		return &e.s, nil
+	if sum, ok := b.summaries[num]; ok {
+		return sum, nil
 	}
 	if b.verify {
-		b.summaries[num] = &summaryEntry{}
+		b.summaries[num] = &vtr.ScanSummary{}
 	} else if err := b.loadSummaries(ctx, []string{num}); err != nil {
 		return nil, err
 	}
-	return &b.summaries[num].s, nil
+	return b.summaries[num], nil
 }
 
 // verdictChunk is how many verdicts finish writes at a time, while it
@@ -1178,10 +1199,7 @@ const verdictChunk = 16384
 // finish writes what the batch changed, re-judges every touched package
 // and applies the aggregate differences.
 func (b *batch) finish(ctx context.Context) error {
-	if err := b.flushEvents(ctx); err != nil {
-		return err
-	}
-	if err := b.settleEvents(); err != nil {
+	if err := b.settleEvents(ctx); err != nil {
 		return err
 	}
 	if err := b.flushWrites(ctx); err != nil {
@@ -1222,21 +1240,9 @@ func (b *batch) finish(ctx context.Context) error {
 	if err := b.loadFacts(ctx, keys); err != nil {
 		return err
 	}
-	// The summaries and verdicts are written while the packages are
-	// judged, after the last read: an engine that runs its writes
-	// without waiting (Tx.Exec) stores them meanwhile. Judging reads
-	// the summaries from the batch.
-	var sums []NumberSummary
-	for num, e := range b.summaries {
-		if e.dirty {
-			sums = append(sums, NumberSummary{Num: num, Summary: &e.s})
-			e.dirty = false
-		}
-	}
-	sort.Slice(sums, func(i, j int) bool { return sums[i].Num < sums[j].Num })
-	if err := b.tx.PutSummaries(ctx, sums); err != nil {
-		return fmt.Errorf("put scan summaries: %w", err)
-	}
+	// The verdicts are written while the packages are judged, after the
+	// last read: an engine that runs its writes without waiting (Tx.Exec)
+	// stores them meanwhile. Judging reads the summaries from the batch.
 	// A package whose state changed is written whole, verdict and all;
 	// of the others only the changed verdicts are.
 	agg := map[DailyKey]*Tally{}

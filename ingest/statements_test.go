@@ -92,17 +92,13 @@ func (t *countTx) NumberOrders(ctx context.Context, nums []string) (map[string][
 	*t.n++
 	return t.Tx.NumberOrders(ctx, nums)
 }
-func (t *countTx) AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) ingest.EventsDone {
+func (t *countTx) AddEvents(ctx context.Context, evs []*vtr.Event, deltas []ingest.NumberSummary) ingest.EventsDone {
 	*t.n++
-	return t.Tx.AddEvents(ctx, evs, nums)
+	return t.Tx.AddEvents(ctx, evs, deltas)
 }
 func (t *countTx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error) {
 	*t.n++
 	return t.Tx.Summaries(ctx, nums)
-}
-func (t *countTx) PutSummaries(ctx context.Context, s []ingest.NumberSummary) error {
-	*t.n++
-	return t.Tx.PutSummaries(ctx, s)
 }
 func (t *countTx) AddDaily(ctx context.Context, d []ingest.DailyDelta) error {
 	*t.n++

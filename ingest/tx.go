@@ -103,16 +103,17 @@ type Tx interface {
 	NumberOrders(ctx context.Context, nums []string) (map[string][]NumberOrder, error)
 
 	// AddEvents stores the events not stored yet (same number and ID)
-	// and reads the stored scan summaries of nums. An engine may send the
-	// work and return before it is done, so that the caller goes on
-	// meanwhile; the returned function waits for it. Methods called in
-	// between see the events stored. The caller keeps evs unchanged and
-	// calls the function before Commit.
-	AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) EventsDone
+	// and merges each delta into its number's stored scan summary
+	// (vtr.ScanSummary.Merge; a number without one gets the delta),
+	// returning the merged summaries. An engine may send the work and
+	// return before it is done, so that the caller goes on meanwhile; the
+	// returned function waits for it. Methods called in between see the
+	// events stored and the summaries merged. The caller keeps evs and
+	// deltas unchanged and calls the function before Commit.
+	AddEvents(ctx context.Context, evs []*vtr.Event, deltas []NumberSummary) EventsDone
 	// Summaries returns the stored scan summaries of those numbers that
 	// have one.
 	Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error)
-	PutSummaries(ctx context.Context, s []NumberSummary) error
 	// AddDaily and AddOrderDaily add deltas to the aggregates, removing
 	// rows that fall to zero; AddUnknown counts unclassified codes.
 	AddDaily(ctx context.Context, d []DailyDelta) error
@@ -181,8 +182,8 @@ type ReadResults struct {
 }
 
 // EventsDone waits for an AddEvents and gives the events it stored
-// (each once) and the summaries of those of its numbers that have one.
-type EventsDone func() (stored []*vtr.Event, summaries map[string]vtr.ScanSummary, err error)
+// (each once) and the summaries it merged, by number.
+type EventsDone func() (stored []*vtr.Event, merged map[string]vtr.ScanSummary, err error)
 
 // ReadOneByOne makes the reads of q with one method call each: Read for
 // an engine where a call costs no round trip.

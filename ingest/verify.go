@@ -45,8 +45,8 @@ func (s *Store) Verify(ctx context.Context) ([]vtr.Difference, error) {
 		switch {
 		case !ok:
 			add("scan_summary", num, summaryString(got), "absent")
-		case summaryString(got) != summaryString(&want.s):
-			add("scan_summary", num, summaryString(got), summaryString(&want.s))
+		case summaryString(got) != summaryString(want):
+			add("scan_summary", num, summaryString(got), summaryString(want))
 		}
 		return nil
 	}); err != nil {
@@ -54,7 +54,7 @@ func (s *Store) Verify(ctx context.Context) ([]vtr.Difference, error) {
 	}
 	for num, want := range b.summaries {
 		if !stored[num] {
-			add("scan_summary", num, "absent", summaryString(&want.s))
+			add("scan_summary", num, "absent", summaryString(want))
 		}
 	}
 

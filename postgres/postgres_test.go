@@ -272,6 +272,12 @@ func TestImportParts(t *testing.T) {
 	storetest.RunImportParts(t, openDB(t, storetest.PostgresURL(t)))
 }
 
+// TestSummaryMerge holds the engine's upsert of scan summaries to
+// vtr.ScanSummary.Merge.
+func TestSummaryMerge(t *testing.T) {
+	storetest.RunSummaryMerge(t, openDB(t, storetest.PostgresURL(t)))
+}
+
 func TestRehearse(t *testing.T) {
 	storetest.RunRehearse(t, openDB(t, storetest.PostgresURL(t)))
 }

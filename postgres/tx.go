@@ -734,8 +734,8 @@ func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]inge
 	}})
 }
 
-// AddEvents sends the events, and the read of the summaries, in a round
-// trip of their own and returns: the import goes on while the server
+// AddEvents sends the events, and the merge of the summary deltas, in a
+// round trip of their own and returns: the import goes on while the server
 // stores them (Tx), and while a goroutine writes their rows (sendCopy).
 //
 // An event is usually new, and a plain INSERT stores events in half the
@@ -754,16 +754,19 @@ func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]inge
 // import wrote is visible. A transaction takes at most maxSavepoints;
 // its later chunks (a transaction of 400,000 records at full density
 // has some 66) go by the stage from the start.
-func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) ingest.EventsDone {
-	sums := make(map[string]vtr.ScanSummary, len(nums))
+func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event, deltas []ingest.NumberSummary) ingest.EventsDone {
+	if len(evs) == 0 && len(deltas) >= stageRows && t.conn != nil {
+		return t.mergeByStage(ctx, deltas)
+	}
+	sums := make(map[string]vtr.ScanSummary, len(deltas))
 	var st *sqlutil.StoredEvents
 	var stored []*vtr.Event
 	summaries := func() []read {
-		if len(nums) == 0 {
+		if len(deltas) == 0 {
 			return nil
 		}
 		clear(sums)
-		return []read{readSummaries(nums, sums)}
+		return []read{mergeSummaries(deltas, sums)}
 	}
 	keys := func() {
 		if st != nil {
@@ -786,7 +789,7 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) ing
 	}
 	// skipping sends the events to be stored skipping those there, by
 	// their stage, returning the keys of those it stored (st), with the
-	// read of the summaries and the steps after.
+	// merge of the summaries and the steps after.
 	skipping := func(after []step, then func() error) error {
 		if len(evs) == 0 {
 			return t.sendWith(ctx, append(steps(summaries()), after...), then)
@@ -847,12 +850,17 @@ func (t *Tx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanS
 }
 
 // readSummaries joins the numbers to scan_summaries from unnest instead of
-// matching them with = ANY: the import reads the summaries of up to 5,000
-// numbers with each chunk of events, and with the join a 5-day import at
-// full density took 67.8–82.7 s against 76.1–95.5 s (four runs each,
-// interleaved), the server's CPU 57 s against 65 s on average.
+// matching them with = ANY: when the import read the summaries of up to
+// 5,000 numbers with each chunk of events, a 5-day import at full
+// density took 67.8–82.7 s with the join against 76.1–95.5 s (four runs
+// each, interleaved), the server's CPU 57 s against 65 s on average.
 func readSummaries(nums []string, out map[string]vtr.ScanSummary) read {
-	return read{`SELECT s.tracking_norm, ` + sqlutil.Prefixed("s.", sqlutil.SummaryColumns) + ` FROM unnest($1::text[]) AS n (num) JOIN scan_summaries s ON s.tracking_norm = n.num`, []any{nums}, func(r sqlutil.Scanner) error {
+	return read{`SELECT s.tracking_norm, ` + sqlutil.Prefixed("s.", sqlutil.SummaryColumns) + ` FROM unnest($1::text[]) AS n (num) JOIN scan_summaries s ON s.tracking_norm = n.num`, []any{nums}, scanSummaries(out)}
+}
+
+// scanSummaries reads summary rows (a number and SummaryColumns) into out.
+func scanSummaries(out map[string]vtr.ScanSummary) func(sqlutil.Scanner) error {
+	return func(r sqlutil.Scanner) error {
 		var num string
 		var s vtr.ScanSummary
 		if err := sqlutil.ScanSummary(r, &num, &s); err != nil {
@@ -860,26 +868,45 @@ func readSummaries(nums []string, out map[string]vtr.ScanSummary) read {
 		}
 		out[num] = s
 		return nil
-	}}
+	}
 }
 
+// summariesBulk merges summary deltas into scan_summaries
+// (vtr.ScanSummary.Merge), returning the merged rows.
 var summariesBulk = bulk{name: "summaries", table: "scan_summaries", cols: `tracking_norm, ` + sqlutil.SummaryColumns,
 	casts: `$1::text[], $2::int[], $3::int[], $4::int[], $5::bigint[], $6::bigint[], $7::text[], $8::text[], $9::text[],
 		$10::text[], $11::text[], $12::bigint[], $13::bigint[], $14::text[], $15::bigint[], $16::text[], $17::int[]`,
-	move: `INSERT INTO scan_summaries (tracking_norm, ` + sqlutil.SummaryColumns + `) SELECT * FROM %s
-		ON CONFLICT (tracking_norm) DO UPDATE SET
-		events = excluded.events, physical = excluded.physical, unknown = excluded.unknown, first_event_at = excluded.first_event_at,
-		first_physical_at = excluded.first_physical_at, first_physical_id = excluded.first_physical_id, fp_city = excluded.fp_city,
-		fp_state = excluded.fp_state, fp_postal_code = excluded.fp_postal_code, fp_country = excluded.fp_country,
-		delivered_at = excluded.delivered_at, attempted_at = excluded.attempted_at, last_status = excluded.last_status,
-		last_at = excluded.last_at, last_id = excluded.last_id, delivered_offset = excluded.delivered_offset`}
+	move: `INSERT INTO scan_summaries AS s (tracking_norm, ` + sqlutil.SummaryColumns + `) SELECT * FROM %s
+		ON CONFLICT (tracking_norm) DO UPDATE SET ` + sqlutil.MergeSummaries(` COLLATE "C"`) + `
+		RETURNING s.tracking_norm, ` + sqlutil.Prefixed("s.", sqlutil.SummaryColumns)}
 
-func (t *Tx) PutSummaries(ctx context.Context, list []ingest.NumberSummary) error {
-	rows := make([][]any, len(list))
-	for i, x := range list {
-		rows[i] = sqlutil.SummaryRow(x.Num, x.Summary)
+// mergeSummaries is the merge of deltas from unnest, the merged
+// summaries read into out.
+func mergeSummaries(deltas []ingest.NumberSummary, out map[string]vtr.ScanSummary) read {
+	return read{summariesBulk.fromUnnest(), columns(summaryRows(deltas)), scanSummaries(out)}
+}
+
+func summaryRows(deltas []ingest.NumberSummary) [][]any {
+	rows := make([][]any, len(deltas))
+	for i, d := range deltas {
+		rows[i] = sqlutil.SummaryRow(d.Num, d.Summary)
 	}
-	return t.put(ctx, &summariesBulk, rows)
+	return rows
+}
+
+// mergeByStage sends the merge of many deltas (a batch's) by their
+// stage, and returns: the batch goes on while the server merges them.
+func (t *Tx) mergeByStage(ctx context.Context, deltas []ingest.NumberSummary) ingest.EventsDone {
+	sums := make(map[string]vtr.ScanSummary, len(deltas))
+	err := t.sendCopy(ctx, []step{summariesBulk.createStage()}, summariesBulk.copyStage(), valueRows(summaryRows(deltas)),
+		[]step{{q: summariesBulk.fromStage(), row: scanSummaries(sums)}, summariesBulk.emptyStage()}, nil, nil)
+	rt := t.inflight
+	return func() ([]*vtr.Event, map[string]vtr.ScanSummary, error) {
+		if err == nil {
+			err = t.wait(rt)
+		}
+		return nil, sums, err
+	}
 }
 
 func (t *Tx) AddDaily(ctx context.Context, d []ingest.DailyDelta) error {

@@ -352,6 +352,12 @@ func TestImportParts(t *testing.T) {
 	storetest.RunImportParts(t, openDB(t, filepath.Join(t.TempDir(), "vtr.db")))
 }
 
+// TestSummaryMerge holds the engine's upsert of scan summaries to
+// vtr.ScanSummary.Merge.
+func TestSummaryMerge(t *testing.T) {
+	storetest.RunSummaryMerge(t, openDB(t, filepath.Join(t.TempDir(), "vtr.db")))
+}
+
 func TestRehearse(t *testing.T) {
 	storetest.RunRehearse(t, openDB(t, filepath.Join(t.TempDir(), "vtr.db")))
 }

@@ -372,17 +372,17 @@ func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]inge
 // stored event's key cost the import reading back two strings per event
 // and a map of them.
 //
-// In a write transaction the events are stored, and the summaries read,
-// on the writes' goroutine (Tx): the import folds the chunk before while
-// SQLite stores this one.
-func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) ingest.EventsDone {
+// In a write transaction the events are stored, and the summaries
+// merged, on the writes' goroutine (Tx): the import decodes and applies
+// the records after this chunk while SQLite stores it.
+func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event, deltas []ingest.NumberSummary) ingest.EventsDone {
 	var stored []*vtr.Event
 	var sums map[string]vtr.ScanSummary
 	job := func() error {
 		var err error
 		stored, err = t.addEvents(ctx, evs)
 		if err == nil {
-			sums, err = t.summaries(ctx, nums)
+			sums, err = t.mergeSummaries(ctx, deltas)
 		}
 		return err
 	}
@@ -462,33 +462,50 @@ func (t *Tx) summaries(ctx context.Context, nums []string) (map[string]vtr.ScanS
 			args[i] = n
 		}
 		rows, err := t.Stmts.Query(ctx, `SELECT tracking_norm, `+sqlutil.SummaryColumns+` FROM scan_summaries WHERE tracking_norm IN (?`+strings.Repeat(",?", len(part)-1)+`)`, args...)
-		if err := each(rows, err, func(r *sql.Rows) error {
-			var num string
-			var s vtr.ScanSummary
-			if err := sqlutil.ScanSummary(r, &num, &s); err != nil {
-				return err
-			}
-			out[num] = s
-			return nil
-		}); err != nil {
+		if err := each(rows, err, scanSummaries(out)); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-func (t *Tx) PutSummaries(ctx context.Context, list []ingest.NumberSummary) error {
-	rows := make([][]any, len(list))
-	for i, x := range list {
-		rows[i] = sqlutil.SummaryRow(x.Num, x.Summary)
+// scanSummaries reads summary rows (a number and SummaryColumns) into out.
+func scanSummaries(out map[string]vtr.ScanSummary) func(*sql.Rows) error {
+	return func(r *sql.Rows) error {
+		var num string
+		var s vtr.ScanSummary
+		if err := sqlutil.ScanSummary(r, &num, &s); err != nil {
+			return err
+		}
+		out[num] = s
+		return nil
 	}
-	return t.insert(ctx, `INSERT INTO scan_summaries (tracking_norm, `+sqlutil.SummaryColumns+`)`, `ON CONFLICT (tracking_norm) DO UPDATE SET
-		events = excluded.events, physical = excluded.physical, unknown = excluded.unknown, first_event_at = excluded.first_event_at,
-		first_physical_at = excluded.first_physical_at, first_physical_id = excluded.first_physical_id, fp_city = excluded.fp_city,
-		fp_state = excluded.fp_state, fp_postal_code = excluded.fp_postal_code, fp_country = excluded.fp_country,
-		delivered_at = excluded.delivered_at, attempted_at = excluded.attempted_at, last_status = excluded.last_status,
-		last_at = excluded.last_at, last_id = excluded.last_id, delivered_offset = excluded.delivered_offset`, rows)
 }
+
+// mergeSummaries merges summary deltas into scan_summaries
+// (vtr.ScanSummary.Merge), insertRows at a time, on the goroutine that
+// runs the statements; it returns the merged summaries.
+func (t *Tx) mergeSummaries(ctx context.Context, deltas []ingest.NumberSummary) (map[string]vtr.ScanSummary, error) {
+	out := make(map[string]vtr.ScanSummary, len(deltas))
+	for len(deltas) > 0 {
+		part := deltas[:min(insertRows, len(deltas))]
+		deltas = deltas[len(part):]
+		args := make([]any, 0, 17*len(part))
+		for _, d := range part {
+			args = append(args, sqlutil.SummaryRow(d.Num, d.Summary)...)
+		}
+		rows, err := t.Stmts.Query(ctx, `INSERT INTO scan_summaries AS s (tracking_norm, `+sqlutil.SummaryColumns+`) VALUES `+sqlutil.Values(len(part), 17)+`
+			ON CONFLICT (tracking_norm) DO UPDATE SET `+mergeSet+`
+			RETURNING tracking_norm, `+sqlutil.SummaryColumns, args...)
+		if err := each(rows, err, scanSummaries(out)); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// mergeSet merges summaries; SQLite's text compares byte by byte.
+var mergeSet = sqlutil.MergeSummaries("")
 
 func (t *Tx) AddDaily(ctx context.Context, d []ingest.DailyDelta) error {
 	if len(d) == 0 {

@@ -109,9 +109,9 @@ func (t *timedTx) NumberOrders(ctx context.Context, nums []string) (map[string][
 	defer t.e.add("NumberOrders", time.Now())
 	return t.Tx.NumberOrders(ctx, nums)
 }
-func (t *timedTx) AddEvents(ctx context.Context, evs []*vtr.Event, nums []string) ingest.EventsDone {
+func (t *timedTx) AddEvents(ctx context.Context, evs []*vtr.Event, deltas []ingest.NumberSummary) ingest.EventsDone {
 	start := time.Now()
-	done := t.Tx.AddEvents(ctx, evs, nums)
+	done := t.Tx.AddEvents(ctx, evs, deltas)
 	t.e.add("AddEvents", start)
 	return func() ([]*vtr.Event, map[string]vtr.ScanSummary, error) {
 		defer t.e.add("AddEvents (wait)", time.Now())
@@ -121,10 +121,6 @@ func (t *timedTx) AddEvents(ctx context.Context, evs []*vtr.Event, nums []string
 func (t *timedTx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error) {
 	defer t.e.add("Summaries", time.Now())
 	return t.Tx.Summaries(ctx, nums)
-}
-func (t *timedTx) PutSummaries(ctx context.Context, s []ingest.NumberSummary) error {
-	defer t.e.add("PutSummaries", time.Now())
-	return t.Tx.PutSummaries(ctx, s)
 }
 func (t *timedTx) AddDaily(ctx context.Context, d []ingest.DailyDelta) error {
 	defer t.e.add("AddDaily", time.Now())
@@ -139,6 +135,26 @@ func (t *timedTx) Commit() error {
 	return t.Tx.Commit()
 }
 func (t *timedTx) Read(ctx context.Context, q ingest.Reads) (ingest.ReadResults, error) {
-	defer t.e.add("Read", time.Now())
+	defer t.e.add(readName(&q), time.Now())
 	return t.Tx.Read(ctx, q)
+}
+
+// readName names a Read by the parts it asks for, so that -tx-times
+// tells the batch's reads apart.
+func readName(q *ingest.Reads) string {
+	name := "Read"
+	for _, p := range []struct {
+		n    string
+		have bool
+	}{
+		{"OrderSellers", len(q.OrderSellers) > 0}, {"Orders", len(q.Orders) > 0},
+		{"History", len(q.History) > 0}, {"OrphansOf", len(q.OrphansOf) > 0},
+		{"Sellers", len(q.Sellers) > 0}, {"Wants", q.Wants != ""},
+		{"Numbers", len(q.Numbers) > 0}, {"Summaries", len(q.Summaries) > 0},
+	} {
+		if p.have {
+			name += " " + p.n
+		}
+	}
+	return name
 }

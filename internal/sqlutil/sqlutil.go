@@ -198,6 +198,45 @@ func (w *argWriter) Bool(b bool)   { w.args = append(w.args, b) }
 const SummaryColumns = `events, physical, unknown, first_event_at, first_physical_at, first_physical_id, fp_city, fp_state,
 		fp_postal_code, fp_country, delivered_at, attempted_at, last_status, last_at, last_id, delivered_offset`
 
+// MergeSummaries is the SET clause of an upsert of scan summaries that
+// merges the row proposed (excluded) into the stored one (s): the SQL of
+// vtr.ScanSummary.Merge, a zero time meaning none. byteOrder is the
+// collation under which text compares byte by byte, as Go's strings do
+// (PostgreSQL: COLLATE "C"; SQLite's default: "").
+func MergeSummaries(byteOrder string) string {
+	x, old := "excluded.", "s."
+	// take sets each column to the proposed value when cond holds.
+	take := func(cond string, cols ...string) string {
+		var b strings.Builder
+		for i, c := range cols {
+			if i > 0 {
+				b.WriteString(",\n\t\t")
+			}
+			fmt.Fprintf(&b, "%s = CASE WHEN %s THEN %s%s ELSE %s%s END", c, cond, x, c, old, c)
+		}
+		return b.String()
+	}
+	// earlier: the proposed time is set, and before the stored one or
+	// the stored one is not set; tie, if given, breaks equal times.
+	earlier := func(col, tie string) string {
+		c := fmt.Sprintf("%[1]s%[3]s <> 0 AND (%[2]s%[3]s = 0 OR %[1]s%[3]s < %[2]s%[3]s", x, old, col)
+		if tie != "" {
+			c += fmt.Sprintf(" OR %[1]s%[3]s = %[2]s%[3]s AND %[4]s", x, old, col, tie)
+		}
+		return c + ")"
+	}
+	later := fmt.Sprintf("%[1]slast_at <> 0 AND (%[2]slast_at = 0 OR %[1]slast_at > %[2]slast_at OR %[1]slast_at = %[2]slast_at AND %[1]slast_id%[3]s > %[2]slast_id%[3]s)", x, old, byteOrder)
+	return strings.Join([]string{
+		"events = s.events + excluded.events, physical = s.physical + excluded.physical, unknown = s.unknown + excluded.unknown",
+		take(earlier("first_event_at", ""), "first_event_at"),
+		take(later, "last_at", "last_id", "last_status"),
+		take(earlier("first_physical_at", fmt.Sprintf("%sfirst_physical_id%s < %sfirst_physical_id%s", x, byteOrder, old, byteOrder)),
+			"first_physical_at", "first_physical_id", "fp_city", "fp_state", "fp_postal_code", "fp_country"),
+		take(earlier("delivered_at", x+"delivered_offset < "+old+"delivered_offset"), "delivered_at", "delivered_offset"),
+		take(earlier("attempted_at", ""), "attempted_at"),
+	}, ",\n\t\t")
+}
+
 // ScanSummary reads a summary row after a leading tracking number.
 func ScanSummary(row interface{ Scan(...any) error }, num *string, s *vtr.ScanSummary) error {
 	var fe, fp, del, att, last int64
