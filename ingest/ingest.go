@@ -395,8 +395,8 @@ type batch struct {
 	sentEvents int
 	// deltas sums up the events the batch stored, by number: merged into
 	// the stored summaries when the batch finishes (mergeSummaries).
-	deltas map[string]*vtr.ScanSummary
-	unknown    map[[3]string]*vtr.UnknownCode
+	deltas  map[string]*vtr.ScanSummary
+	unknown map[[3]string]*vtr.UnknownCode
 	// verify: summaries are the recomputed ones, never read from storage.
 	verify bool
 	// wanted says whether a subscription wants defect events, once

@@ -32,7 +32,7 @@ func RunSummaryMerge(t *testing.T, eng ingest.Engine) {
 		s := &vtr.ScanSummary{Events: 1 + r.IntN(3), Physical: r.IntN(3), Unknown: r.IntN(2),
 			FirstEventAt: at(), FirstPhysicalAt: at(), FirstPhysicalID: ids[r.IntN(len(ids))],
 			FirstPhysicalLocation: vtr.Location{City: ids[r.IntN(len(ids))], State: "CA", PostalCode: fmt.Sprint(r.IntN(3)), Country: "US"},
-			DeliveredAt: at(), AttemptedAt: at(), DeliveredOffset: -3600 * r.IntN(3),
+			DeliveredAt:           at(), AttemptedAt: at(), DeliveredOffset: -3600 * r.IntN(3),
 			LastStatus: []vtr.EventStatus{vtr.StatusInTransit, vtr.StatusDelivered}[r.IntN(2)], LastAt: at(), LastID: ids[r.IntN(len(ids))]}
 		// A summary of events holds no ID, place or offset without its
 		// time: merged into an empty one, s drops those.
