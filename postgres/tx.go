@@ -737,6 +737,8 @@ func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]inge
 // AddEvents sends the events, and the merge of the summary deltas, in a
 // round trip of their own and returns: the import goes on while the server
 // stores them (Tx), and while a goroutine writes their rows (sendCopy).
+// The import sends a batch's deltas alone, when it finishes: stageRows
+// of them or more go by their stage (mergeByStage).
 //
 // An event is usually new, and a plain INSERT stores events in half the
 // server's time of one that skips those stored already (ON CONFLICT DO
