@@ -857,20 +857,7 @@ func (t *Tx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanS
 // density took 67.8–82.7 s with the join against 76.1–95.5 s (four runs
 // each, interleaved), the server's CPU 57 s against 65 s on average.
 func readSummaries(nums []string, out map[string]vtr.ScanSummary) read {
-	return read{`SELECT s.tracking_norm, ` + sqlutil.Prefixed("s.", sqlutil.SummaryColumns) + ` FROM unnest($1::text[]) AS n (num) JOIN scan_summaries s ON s.tracking_norm = n.num`, []any{nums}, scanSummaries(out)}
-}
-
-// scanSummaries reads summary rows (a number and SummaryColumns) into out.
-func scanSummaries(out map[string]vtr.ScanSummary) func(sqlutil.Scanner) error {
-	return func(r sqlutil.Scanner) error {
-		var num string
-		var s vtr.ScanSummary
-		if err := sqlutil.ScanSummary(r, &num, &s); err != nil {
-			return err
-		}
-		out[num] = s
-		return nil
-	}
+	return read{`SELECT s.tracking_norm, ` + sqlutil.Prefixed("s.", sqlutil.SummaryColumns) + ` FROM unnest($1::text[]) AS n (num) JOIN scan_summaries s ON s.tracking_norm = n.num`, []any{nums}, sqlutil.SummariesInto(out)}
 }
 
 // summariesBulk merges summary deltas into scan_summaries
@@ -885,7 +872,7 @@ var summariesBulk = bulk{name: "summaries", table: "scan_summaries", cols: `trac
 // mergeSummaries is the merge of deltas from unnest, the merged
 // summaries read into out.
 func mergeSummaries(deltas []ingest.NumberSummary, out map[string]vtr.ScanSummary) read {
-	return read{summariesBulk.fromUnnest(), columns(summaryRows(deltas)), scanSummaries(out)}
+	return read{summariesBulk.fromUnnest(), columns(summaryRows(deltas)), sqlutil.SummariesInto(out)}
 }
 
 func summaryRows(deltas []ingest.NumberSummary) [][]any {
@@ -901,7 +888,7 @@ func summaryRows(deltas []ingest.NumberSummary) [][]any {
 func (t *Tx) mergeByStage(ctx context.Context, deltas []ingest.NumberSummary) ingest.EventsDone {
 	sums := make(map[string]vtr.ScanSummary, len(deltas))
 	err := t.sendCopy(ctx, []step{summariesBulk.createStage()}, summariesBulk.copyStage(), valueRows(summaryRows(deltas)),
-		[]step{{q: summariesBulk.fromStage(), row: scanSummaries(sums)}, summariesBulk.emptyStage()}, nil, nil)
+		[]step{{q: summariesBulk.fromStage(), row: sqlutil.SummariesInto(sums)}, summariesBulk.emptyStage()}, nil, nil)
 	rt := t.inflight
 	return func() ([]*vtr.Event, map[string]vtr.ScanSummary, error) {
 		if err == nil {

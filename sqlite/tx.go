@@ -462,24 +462,17 @@ func (t *Tx) summaries(ctx context.Context, nums []string) (map[string]vtr.ScanS
 			args[i] = n
 		}
 		rows, err := t.Stmts.Query(ctx, `SELECT tracking_norm, `+sqlutil.SummaryColumns+` FROM scan_summaries WHERE tracking_norm IN (?`+strings.Repeat(",?", len(part)-1)+`)`, args...)
-		if err := each(rows, err, scanSummaries(out)); err != nil {
+		if err := eachSummary(rows, err, out); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
 
-// scanSummaries reads summary rows (a number and SummaryColumns) into out.
-func scanSummaries(out map[string]vtr.ScanSummary) func(*sql.Rows) error {
-	return func(r *sql.Rows) error {
-		var num string
-		var s vtr.ScanSummary
-		if err := sqlutil.ScanSummary(r, &num, &s); err != nil {
-			return err
-		}
-		out[num] = s
-		return nil
-	}
+// eachSummary reads summary rows (a number and SummaryColumns) into out.
+func eachSummary(rows *sql.Rows, err error, out map[string]vtr.ScanSummary) error {
+	into := sqlutil.SummariesInto(out)
+	return each(rows, err, func(r *sql.Rows) error { return into(r) })
 }
 
 // mergeSummaries merges summary deltas into scan_summaries
@@ -497,7 +490,7 @@ func (t *Tx) mergeSummaries(ctx context.Context, deltas []ingest.NumberSummary) 
 		rows, err := t.Stmts.Query(ctx, `INSERT INTO scan_summaries AS s (tracking_norm, `+sqlutil.SummaryColumns+`) VALUES `+sqlutil.Values(len(part), 17)+`
 			ON CONFLICT (tracking_norm) DO UPDATE SET `+mergeSet+`
 			RETURNING tracking_norm, `+sqlutil.SummaryColumns, args...)
-		if err := each(rows, err, scanSummaries(out)); err != nil {
+		if err := eachSummary(rows, err, out); err != nil {
 			return nil, err
 		}
 	}

@@ -237,6 +237,19 @@ func MergeSummaries(byteOrder string) string {
 	}, ",\n\t\t")
 }
 
+// SummariesInto reads summary rows (a number and SummaryColumns) into out.
+func SummariesInto(out map[string]vtr.ScanSummary) func(Scanner) error {
+	return func(r Scanner) error {
+		var num string
+		var s vtr.ScanSummary
+		if err := ScanSummary(r, &num, &s); err != nil {
+			return err
+		}
+		out[num] = s
+		return nil
+	}
+}
+
 // ScanSummary reads a summary row after a leading tracking number.
 func ScanSummary(row interface{ Scan(...any) error }, num *string, s *vtr.ScanSummary) error {
 	var fe, fp, del, att, last int64
