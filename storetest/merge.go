@@ -31,26 +31,36 @@ func RunSummaryMerge(t *testing.T, eng ingest.Engine) {
 	delta := func() *vtr.ScanSummary {
 		s := &vtr.ScanSummary{Events: 1 + r.IntN(3), Physical: r.IntN(3), Unknown: r.IntN(2),
 			FirstEventAt: at(), FirstPhysicalAt: at(), FirstPhysicalID: ids[r.IntN(len(ids))],
-			FirstPhysicalLocation: vtr.Location{City: ids[r.IntN(len(ids))], State: "CA", PostalCode: fmt.Sprint(r.IntN(3)), Country: "US"},
-			DeliveredAt:           at(), AttemptedAt: at(), DeliveredOffset: -3600 * r.IntN(3),
+			DeliveredAt: at(), AttemptedAt: at(), DeliveredOffset: -3600 * r.IntN(3),
 			LastStatus: []vtr.EventStatus{vtr.StatusInTransit, vtr.StatusDelivered}[r.IntN(2)], LastAt: at(), LastID: ids[r.IntN(len(ids))]}
+		s.FirstPhysicalLocation = vtr.Location{City: ids[r.IntN(len(ids))], State: "CA", PostalCode: fmt.Sprint(r.IntN(3)), Country: "US"}
 		// A summary of events holds no ID, place or offset without its
 		// time: merged into an empty one, s drops those.
 		var d vtr.ScanSummary
 		d.Merge(s)
 		return &d
 	}
+	// 40 rounds over 8 numbers, then two over 1,500 (a batch's many
+	// deltas, which an engine may send another way).
 	nums := []string{"N1", "N2", "N3", "N4", "N5", "N6", "N7", "N8"}
+	many := make([]string, 1500)
+	for i := range many {
+		many[i] = fmt.Sprintf("M%04d", i)
+	}
 	want := map[string]*vtr.ScanSummary{}
 	merges := 0
-	for round := range 40 {
+	for round := range 42 {
 		tx, err := eng.Begin(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
+		these := nums
+		if round >= 40 {
+			these = many
+		}
 		var deltas []ingest.NumberSummary
-		for _, n := range nums {
-			if r.IntN(3) > 0 {
+		for _, n := range these {
+			if round >= 40 || r.IntN(3) > 0 {
 				d := delta()
 				deltas = append(deltas, ingest.NumberSummary{Num: n, Summary: d})
 				if want[n] == nil {
@@ -80,7 +90,7 @@ func RunSummaryMerge(t *testing.T, eng ingest.Engine) {
 			t.Fatal(err)
 		}
 	}
-	if merges < 100 {
+	if merges < 1500+100 {
 		t.Fatalf("only %d merges into a stored summary: the test is too weak", merges)
 	}
 	tx, err := eng.Begin(ctx)
@@ -88,7 +98,7 @@ func RunSummaryMerge(t *testing.T, eng ingest.Engine) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	stored, err := tx.Summaries(ctx, nums)
+	stored, err := tx.Summaries(ctx, append(nums, many...))
 	if err != nil {
 		t.Fatal(err)
 	}
