@@ -1081,7 +1081,7 @@ func (b *batch) flushEvents(ctx context.Context) error {
 		return err
 	}
 	if len(b.events) > 0 {
-		b.sent, b.sentEvents = b.tx.AddEvents(ctx, b.events, nil), len(b.events)
+		b.sent, b.sentEvents = b.tx.AddEvents(ctx, b.events), len(b.events)
 		b.events = make([]*vtr.Event, 0, eventChunk) // the engine may hold the sent slice until done
 	}
 	b.fold(stored)
@@ -1108,7 +1108,7 @@ func (b *batch) takeEvents() ([]*vtr.Event, error) {
 	if b.sent == nil {
 		return nil, nil
 	}
-	stored, _, err := b.sent()
+	stored, err := b.sent()
 	b.sent = nil
 	if err != nil {
 		return nil, fmt.Errorf("put events: %w", err)
@@ -1155,7 +1155,7 @@ func (b *batch) mergeSummaries(ctx context.Context) error {
 		list = append(list, NumberSummary{Num: num, Summary: d})
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].Num < list[j].Num })
-	_, merged, err := b.tx.AddEvents(ctx, nil, list)()
+	merged, err := b.tx.MergeSummaries(ctx, list)
 	if err != nil {
 		return fmt.Errorf("merge scan summaries: %w", err)
 	}

@@ -92,9 +92,13 @@ func (t *countTx) NumberOrders(ctx context.Context, nums []string) (map[string][
 	*t.n++
 	return t.Tx.NumberOrders(ctx, nums)
 }
-func (t *countTx) AddEvents(ctx context.Context, evs []*vtr.Event, deltas []ingest.NumberSummary) ingest.EventsDone {
+func (t *countTx) AddEvents(ctx context.Context, evs []*vtr.Event) ingest.EventsDone {
 	*t.n++
-	return t.Tx.AddEvents(ctx, evs, deltas)
+	return t.Tx.AddEvents(ctx, evs)
+}
+func (t *countTx) MergeSummaries(ctx context.Context, d []ingest.NumberSummary) (map[string]vtr.ScanSummary, error) {
+	*t.n++
+	return t.Tx.MergeSummaries(ctx, d)
 }
 func (t *countTx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error) {
 	*t.n++

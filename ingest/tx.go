@@ -102,15 +102,16 @@ type Tx interface {
 	// and the order's destination.
 	NumberOrders(ctx context.Context, nums []string) (map[string][]NumberOrder, error)
 
-	// AddEvents stores the events not stored yet (same number and ID)
-	// and merges each delta into its number's stored scan summary
-	// (vtr.ScanSummary.Merge; a number without one gets the delta),
-	// returning the merged summaries. An engine may send the work and
-	// return before it is done, so that the caller goes on meanwhile; the
-	// returned function waits for it. Methods called in between see the
-	// events stored and the summaries merged. The caller keeps evs and
-	// deltas unchanged and calls the function before Commit.
-	AddEvents(ctx context.Context, evs []*vtr.Event, deltas []NumberSummary) EventsDone
+	// AddEvents stores the events not stored yet (same number and ID).
+	// An engine may send the work and return before it is done, so that
+	// the caller goes on meanwhile; the returned function waits for it.
+	// Methods called in between see the events stored. The caller keeps
+	// evs unchanged and calls the function before Commit.
+	AddEvents(ctx context.Context, evs []*vtr.Event) EventsDone
+	// MergeSummaries merges each delta into its number's stored scan
+	// summary (vtr.ScanSummary.Merge; a number without one gets the
+	// delta) and returns the merged summaries.
+	MergeSummaries(ctx context.Context, deltas []NumberSummary) (map[string]vtr.ScanSummary, error)
 	// Summaries returns the stored scan summaries of those numbers that
 	// have one.
 	Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error)
@@ -182,8 +183,8 @@ type ReadResults struct {
 }
 
 // EventsDone waits for an AddEvents and gives the events it stored
-// (each once) and the summaries it merged, by number.
-type EventsDone func() (stored []*vtr.Event, merged map[string]vtr.ScanSummary, err error)
+// (each once).
+type EventsDone func() (stored []*vtr.Event, err error)
 
 // ReadOneByOne makes the reads of q with one method call each: Read for
 // an engine where a call costs no round trip.

@@ -34,7 +34,7 @@ func TestCopyEvents(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		stored, _, err := tx.AddEvents(ctx, evs, nil)()
+		stored, err := tx.AddEvents(ctx, evs)()
 		if err != nil {
 			tx.Rollback()
 			t.Fatal(err)

@@ -734,11 +734,9 @@ func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]inge
 	}})
 }
 
-// AddEvents sends the events, and the merge of the summary deltas, in a
-// round trip of their own and returns: the import goes on while the server
-// stores them (Tx), and while a goroutine writes their rows (sendCopy).
-// The import sends a batch's deltas alone, when it finishes: stageRows
-// of them or more go by their stage (mergeByStage).
+// AddEvents sends the events in a round trip of their own and returns:
+// the import goes on while the server stores them (Tx), and while a
+// goroutine writes their rows (sendCopy).
 //
 // An event is usually new, and a plain INSERT stores events in half the
 // server's time of one that skips those stored already (ON CONFLICT DO
@@ -756,52 +754,37 @@ func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]inge
 // import wrote is visible. A transaction takes at most maxSavepoints;
 // its later chunks (a transaction of 400,000 records at full density
 // has some 66) go by the stage from the start.
-func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event, deltas []ingest.NumberSummary) ingest.EventsDone {
-	if len(evs) == 0 && len(deltas) >= stageRows && t.conn != nil {
-		return t.mergeByStage(ctx, deltas)
+func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ingest.EventsDone {
+	if len(evs) == 0 {
+		return func() ([]*vtr.Event, error) { return nil, nil }
 	}
-	sums := make(map[string]vtr.ScanSummary, len(deltas))
 	var st *sqlutil.StoredEvents
 	var stored []*vtr.Event
-	summaries := func() []read {
-		if len(deltas) == 0 {
-			return nil
-		}
-		clear(sums)
-		return []read{mergeSummaries(deltas, sums)}
-	}
 	keys := func() {
 		if st != nil {
 			stored = st.Stored
 		}
 	}
 	if t.conn == nil { // not a write transaction begun by hand: nothing to overlap
-		rs := summaries()
-		if len(evs) > 0 {
-			rows := make([][]any, len(evs))
-			for i, e := range evs {
-				rows[i] = sqlutil.AppendEvent(make([]any, 0, 19), e)
-			}
-			st = sqlutil.NewStoredEvents(evs)
-			rs = append([]read{{eventsBulk.fromUnnest(), columns(rows), st.Row}}, rs...)
+		rows := make([][]any, len(evs))
+		for i, e := range evs {
+			rows[i] = sqlutil.AppendEvent(make([]any, 0, 19), e)
 		}
-		err := t.run(ctx, rs...)
+		st = sqlutil.NewStoredEvents(evs)
+		err := t.run(ctx, read{eventsBulk.fromUnnest(), columns(rows), st.Row})
 		keys()
-		return func() ([]*vtr.Event, map[string]vtr.ScanSummary, error) { return stored, sums, err }
+		return func() ([]*vtr.Event, error) { return stored, err }
 	}
 	// skipping sends the events to be stored skipping those there, by
 	// their stage, returning the keys of those it stored (st), with the
-	// merge of the summaries and the steps after.
+	// steps after.
 	skipping := func(after []step, then func() error) error {
-		if len(evs) == 0 {
-			return t.sendWith(ctx, append(steps(summaries()), after...), then)
-		}
 		st = sqlutil.NewStoredEvents(evs)
-		after = append(append([]step{{q: eventsBulk.fromStage(), row: st.Row}, eventsBulk.emptyStage()}, steps(summaries())...), after...)
+		after = append([]step{{q: eventsBulk.fromStage(), row: st.Row}, eventsBulk.emptyStage()}, after...)
 		return t.sendCopy(ctx, []step{eventsBulk.createStage()}, eventsBulk.copyStage(), eventRows(evs), after, nil, then)
 	}
 	var conflict bool
-	savepoint := len(evs) > 0 && t.savepoints < maxSavepoints
+	savepoint := t.savepoints < maxSavepoints
 	then := func() error {
 		switch {
 		case !savepoint:
@@ -833,16 +816,16 @@ func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event, deltas []ingest.Nu
 	if savepoint {
 		t.savepoints++
 		err = t.sendCopy(ctx, []step{{q: "SAVEPOINT vtr_events"}}, eventsBulk.copyTable(), eventRows(evs),
-			append([]step{{q: "RELEASE SAVEPOINT vtr_events"}}, steps(summaries())...), &conflict, then)
+			[]step{{q: "RELEASE SAVEPOINT vtr_events"}}, &conflict, then)
 	} else {
 		err = skipping(nil, then)
 	}
 	rt := t.inflight
-	return func() ([]*vtr.Event, map[string]vtr.ScanSummary, error) {
+	return func() ([]*vtr.Event, error) {
 		if err == nil {
 			err = t.wait(rt)
 		}
-		return stored, sums, err
+		return stored, err
 	}
 }
 
@@ -869,10 +852,22 @@ var summariesBulk = bulk{name: "summaries", table: "scan_summaries", cols: `trac
 		ON CONFLICT (tracking_norm) DO UPDATE SET ` + sqlutil.MergeSummaries(` COLLATE "C"`) + `
 		RETURNING s.tracking_norm, ` + sqlutil.Prefixed("s.", sqlutil.SummaryColumns)}
 
-// mergeSummaries is the merge of deltas from unnest, the merged
-// summaries read into out.
-func mergeSummaries(deltas []ingest.NumberSummary, out map[string]vtr.ScanSummary) read {
-	return read{summariesBulk.fromUnnest(), columns(summaryRows(deltas)), sqlutil.SummariesInto(out)}
+// MergeSummaries merges the deltas from unnest, or by their stage when
+// there are stageRows of them or more (a batch's).
+func (t *Tx) MergeSummaries(ctx context.Context, deltas []ingest.NumberSummary) (map[string]vtr.ScanSummary, error) {
+	out := make(map[string]vtr.ScanSummary, len(deltas))
+	if len(deltas) == 0 {
+		return out, nil
+	}
+	rows := summaryRows(deltas)
+	if len(rows) < stageRows || t.conn == nil {
+		return out, t.run(ctx, read{summariesBulk.fromUnnest(), columns(rows), sqlutil.SummariesInto(out)})
+	}
+	if err := t.sendCopy(ctx, []step{summariesBulk.createStage()}, summariesBulk.copyStage(), valueRows(rows),
+		[]step{{q: summariesBulk.fromStage(), row: sqlutil.SummariesInto(out)}, summariesBulk.emptyStage()}, nil, nil); err != nil {
+		return nil, err
+	}
+	return out, t.settle()
 }
 
 func summaryRows(deltas []ingest.NumberSummary) [][]any {
@@ -881,21 +876,6 @@ func summaryRows(deltas []ingest.NumberSummary) [][]any {
 		rows[i] = sqlutil.SummaryRow(d.Num, d.Summary)
 	}
 	return rows
-}
-
-// mergeByStage sends the merge of many deltas (a batch's) by their
-// stage, and returns: the batch goes on while the server merges them.
-func (t *Tx) mergeByStage(ctx context.Context, deltas []ingest.NumberSummary) ingest.EventsDone {
-	sums := make(map[string]vtr.ScanSummary, len(deltas))
-	err := t.sendCopy(ctx, []step{summariesBulk.createStage()}, summariesBulk.copyStage(), valueRows(summaryRows(deltas)),
-		[]step{{q: summariesBulk.fromStage(), row: sqlutil.SummariesInto(sums)}, summariesBulk.emptyStage()}, nil, nil)
-	rt := t.inflight
-	return func() ([]*vtr.Event, map[string]vtr.ScanSummary, error) {
-		if err == nil {
-			err = t.wait(rt)
-		}
-		return nil, sums, err
-	}
 }
 
 func (t *Tx) AddDaily(ctx context.Context, d []ingest.DailyDelta) error {

@@ -372,30 +372,25 @@ func (t *Tx) NumberOrders(ctx context.Context, nums []string) (map[string][]inge
 // stored event's key cost the import reading back two strings per event
 // and a map of them.
 //
-// In a write transaction the events are stored, and the summaries
-// merged, on the writes' goroutine (Tx): the import decodes and applies
-// the records after this chunk while SQLite stores it.
-func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event, deltas []ingest.NumberSummary) ingest.EventsDone {
+// In a write transaction the events are stored on the writes' goroutine
+// (Tx): the import folds the chunk before while SQLite stores this one.
+func (t *Tx) AddEvents(ctx context.Context, evs []*vtr.Event) ingest.EventsDone {
 	var stored []*vtr.Event
-	var sums map[string]vtr.ScanSummary
 	job := func() error {
 		var err error
 		stored, err = t.addEvents(ctx, evs)
-		if err == nil {
-			sums, err = t.mergeSummaries(ctx, deltas)
-		}
 		return err
 	}
 	if t.jobs == nil || t.ended {
 		err := job() // after the end, the statements fail as they would have
-		return func() ([]*vtr.Event, map[string]vtr.ScanSummary, error) { return stored, sums, err }
+		return func() ([]*vtr.Event, error) { return stored, err }
 	}
 	t.queue(job)
-	return func() ([]*vtr.Event, map[string]vtr.ScanSummary, error) {
+	return func() ([]*vtr.Event, error) {
 		if err := t.settle(); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
-		return stored, sums, nil
+		return stored, nil
 	}
 }
 
@@ -475,10 +470,13 @@ func eachSummary(rows *sql.Rows, err error, out map[string]vtr.ScanSummary) erro
 	return each(rows, err, func(r *sql.Rows) error { return into(r) })
 }
 
-// mergeSummaries merges summary deltas into scan_summaries
-// (vtr.ScanSummary.Merge), insertRows at a time, on the goroutine that
-// runs the statements; it returns the merged summaries.
-func (t *Tx) mergeSummaries(ctx context.Context, deltas []ingest.NumberSummary) (map[string]vtr.ScanSummary, error) {
+// MergeSummaries merges summary deltas into scan_summaries
+// (vtr.ScanSummary.Merge), insertRows at a time, once the queued writes
+// are done.
+func (t *Tx) MergeSummaries(ctx context.Context, deltas []ingest.NumberSummary) (map[string]vtr.ScanSummary, error) {
+	if err := t.settle(); err != nil {
+		return nil, err
+	}
 	out := make(map[string]vtr.ScanSummary, len(deltas))
 	for len(deltas) > 0 {
 		part := deltas[:min(insertRows, len(deltas))]

@@ -14,7 +14,7 @@ import (
 // RunSummaryMerge checks that the engine merges scan summaries in
 // storage as vtr.ScanSummary.Merge does: random deltas, with times that
 // tie and IDs whose byte order is not a language's order ("B" < "a",
-// "a-b" < "ab"), are merged round after round through AddEvents, and
+// "a-b" < "ab"), are merged round after round (MergeSummaries), and
 // what it returns, and then what Summaries reads, equals Go's merge of
 // the same deltas. eng is open on an empty database.
 func RunSummaryMerge(t *testing.T, eng ingest.Engine) {
@@ -71,7 +71,7 @@ func RunSummaryMerge(t *testing.T, eng ingest.Engine) {
 				want[n].Merge(d)
 			}
 		}
-		_, merged, err := tx.AddEvents(ctx, nil, deltas)()
+		merged, err := tx.MergeSummaries(ctx, deltas)
 		if err != nil {
 			tx.Rollback()
 			t.Fatalf("round %d: %v", round, err)

@@ -109,14 +109,18 @@ func (t *timedTx) NumberOrders(ctx context.Context, nums []string) (map[string][
 	defer t.e.add("NumberOrders", time.Now())
 	return t.Tx.NumberOrders(ctx, nums)
 }
-func (t *timedTx) AddEvents(ctx context.Context, evs []*vtr.Event, deltas []ingest.NumberSummary) ingest.EventsDone {
+func (t *timedTx) AddEvents(ctx context.Context, evs []*vtr.Event) ingest.EventsDone {
 	start := time.Now()
-	done := t.Tx.AddEvents(ctx, evs, deltas)
+	done := t.Tx.AddEvents(ctx, evs)
 	t.e.add("AddEvents", start)
-	return func() ([]*vtr.Event, map[string]vtr.ScanSummary, error) {
+	return func() ([]*vtr.Event, error) {
 		defer t.e.add("AddEvents (wait)", time.Now())
 		return done()
 	}
+}
+func (t *timedTx) MergeSummaries(ctx context.Context, d []ingest.NumberSummary) (map[string]vtr.ScanSummary, error) {
+	defer t.e.add("MergeSummaries", time.Now())
+	return t.Tx.MergeSummaries(ctx, d)
 }
 func (t *timedTx) Summaries(ctx context.Context, nums []string) (map[string]vtr.ScanSummary, error) {
 	defer t.e.add("Summaries", time.Now())
