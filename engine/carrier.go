@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/vtr-project/vtr"
@@ -111,6 +112,13 @@ func (a *Acceptance) defect(r vtr.Reason, field, format string, args ...any) {
 // "Listed" means on the policy's carrier list for the origin when it has
 // one, else on Amazon's integrated list for the origin
 // (tracking.Carrier.Origins, §5 and §9).
+// results are the tracking.Results AcceptCarrier checks numbers into. A
+// Result is 896 bytes of arrays and escapes through the formats' checks,
+// so one was allocated for every package judged; an Acceptance
+// keeps nothing of it (its strings are copies or carrier codes), so each
+// goes back for the next.
+var results = sync.Pool{New: func() any { return new(tracking.Result) }}
+
 func AcceptCarrier(p *vtr.Policy, origin string, s *vtr.Shipment) Acceptance {
 	if origin == "" {
 		origin = p.DefaultOrigin()
@@ -120,7 +128,8 @@ func AcceptCarrier(p *vtr.Policy, origin string, s *vtr.Shipment) Acceptance {
 	entered := strings.TrimSpace(s.Carrier)
 	name := strings.TrimSpace(s.CarrierName)
 
-	var res tracking.Result
+	res := results.Get().(*tracking.Result)
+	defer results.Put(res)
 	m, known := tracking.Lookup(entered)
 	switch {
 	case entered == "":
@@ -145,12 +154,12 @@ func AcceptCarrier(p *vtr.Policy, origin string, s *vtr.Shipment) Acceptance {
 	}
 	if !known || m.Carrier.Other {
 		if known {
-			a.other(p, origin, list, hasList, name, s.TrackingNumber, &res)
+			a.other(p, origin, list, hasList, name, s.TrackingNumber, res)
 		} else {
 			// Nothing to check the number against: only what makes it
 			// unreadable for every carrier counts, and the number says
 			// which carrier was meant.
-			a.bareNumber(s.TrackingNumber, &res)
+			a.bareNumber(s.TrackingNumber, res)
 			if len(a.Reasons) > 0 && a.Likely == "" && a.sure != "" {
 				a.Likely = a.sure
 			}
@@ -160,7 +169,7 @@ func AcceptCarrier(p *vtr.Policy, origin string, s *vtr.Shipment) Acceptance {
 		if hasList && !slices.Contains(list, c.Code) {
 			a.defect(vtr.CarrierUnsupported, FieldCarrier, "%s is not a carrier %s supports for packages %s.", c.Code, p.Name, shippedFrom(origin))
 		}
-		a.number(c, s.TrackingNumber, &res)
+		a.number(c, s.TrackingNumber, res)
 		if a.Likely == "" && a.sure != "" && a.sure != c.Code && len(a.Reasons) > 0 && (!hasList || slices.Contains(list, a.sure)) {
 			a.Likely = a.sure
 		}

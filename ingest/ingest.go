@@ -12,6 +12,7 @@
 package ingest
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -1154,7 +1155,7 @@ func (b *batch) mergeSummaries(ctx context.Context) error {
 	for num, d := range b.deltas {
 		list = append(list, NumberSummary{Num: num, Summary: d})
 	}
-	sort.Slice(list, func(i, j int) bool { return list[i].Num < list[j].Num })
+	slices.SortFunc(list, func(a, c NumberSummary) int { return strings.Compare(a.Num, c.Num) })
 	merged, err := b.tx.MergeSummaries(ctx, list)
 	if err != nil {
 		return fmt.Errorf("merge scan summaries: %w", err)
@@ -1314,9 +1315,8 @@ func (b *batch) finish(ctx context.Context) error {
 }
 
 func sortKeys(keys []PackageKey) {
-	sort.Slice(keys, func(i, j int) bool {
-		a, c := keys[i], keys[j]
-		return a.Seller < c.Seller || a.Seller == c.Seller && (a.Order < c.Order || a.Order == c.Order && a.Package < c.Package)
+	slices.SortFunc(keys, func(a, c PackageKey) int {
+		return cmp.Or(strings.Compare(a.Seller, c.Seller), strings.Compare(a.Order, c.Order), strings.Compare(a.Package, c.Package))
 	})
 }
 
@@ -1389,9 +1389,8 @@ func (b *batch) flushWrites(ctx context.Context) error {
 			e.dirty = false
 		}
 	}
-	sort.Slice(orders, func(i, j int) bool {
-		a, c := &orders[i].Order, &orders[j].Order
-		return a.SellerID < c.SellerID || a.SellerID == c.SellerID && a.ID < c.ID
+	slices.SortFunc(orders, func(a, c *OrderState) int {
+		return cmp.Or(strings.Compare(a.Order.SellerID, c.Order.SellerID), strings.Compare(a.Order.ID, c.Order.ID))
 	})
 	if err := b.tx.PutOrders(ctx, orders); err != nil {
 		return fmt.Errorf("put orders: %w", err)
