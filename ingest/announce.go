@@ -24,14 +24,20 @@ type DefectCreated struct {
 	IncludedOn  string       `json:"included_on"` // the day the package counts (UTC)
 }
 
+// newDefect reports whether a changed verdict made the package a defect.
+func newDefect(v Verdict) bool {
+	return v.Counted.Outcome == string(vtr.VerdictInvalid) && v.Old.Outcome != string(vtr.VerdictInvalid)
+}
+
 // announceDefects queues a defect.created event for each package whose
-// verdict became invalid in this batch (opt-in: only when a subscription
-// asks for it, so an import without one pays a single query).
+// verdict became invalid in this batch, of the verdicts vs (opt-in: only
+// when a subscription asks for it, so an import without one pays a
+// single query).
 func (b *batch) announceDefects(ctx context.Context, vs []Verdict) error {
 	var evs []vtr.OutboxEvent
 	wanted, asked := false, false
 	for _, v := range vs {
-		if v.Counted.Outcome != string(vtr.VerdictInvalid) || v.Old.Outcome == string(vtr.VerdictInvalid) {
+		if !newDefect(v) {
 			continue
 		}
 		if !asked {

@@ -1247,7 +1247,8 @@ func (b *batch) finish(ctx context.Context) error {
 	// A package whose state changed is written whole, verdict and all;
 	// of the others only the changed verdicts are.
 	agg := map[DailyKey]*Tally{}
-	var verdicts, changed []Verdict
+	reasons := map[ReasonKey]int{}
+	var changed, defects []Verdict
 	var whole []*Package
 	write := func() error {
 		if err := b.tx.PutPackages(ctx, whole); err != nil {
@@ -1260,17 +1261,23 @@ func (b *batch) finish(ctx context.Context) error {
 		return nil
 	}
 	for _, k := range keys {
-		n := len(verdicts)
-		if err := b.rejudge(ctx, k, agg, &verdicts); err != nil {
+		v, ok, err := b.rejudge(ctx, k, agg)
+		if err != nil {
 			return err
 		}
 		b.st.Packages++
+		if ok {
+			reasonChange(reasons, &v)
+			if newDefect(v) {
+				defects = append(defects, v)
+			}
+		}
 		switch {
 		case b.pkgDirty[k]:
 			whole = append(whole, b.pkgs[k])
 			delete(b.pkgDirty, k)
-		case len(verdicts) > n:
-			changed = append(changed, verdicts[n])
+		case ok:
+			changed = append(changed, v)
 		}
 		if len(whole)+len(changed) >= verdictChunk {
 			if err := write(); err != nil {
@@ -1284,7 +1291,7 @@ func (b *batch) finish(ctx context.Context) error {
 	if err := write(); err != nil {
 		return err
 	}
-	if err := b.announceDefects(ctx, verdicts); err != nil {
+	if err := b.announceDefects(ctx, defects); err != nil {
 		return fmt.Errorf("announce defects: %w", err)
 	}
 	deltas := make([]DailyDelta, 0, len(agg))
@@ -1297,7 +1304,7 @@ func (b *batch) finish(ctx context.Context) error {
 	if err := b.tx.AddDaily(ctx, deltas); err != nil {
 		return fmt.Errorf("aggregate: %w", err)
 	}
-	if err := b.tx.AddReasonDaily(ctx, reasonDeltas(verdicts)); err != nil {
+	if err := b.tx.AddReasonDaily(ctx, reasonDeltas(reasons)); err != nil {
 		return fmt.Errorf("reason aggregate: %w", err)
 	}
 	if err := b.tx.AddOrderDaily(ctx, b.orderDeltas()); err != nil {
@@ -1555,11 +1562,12 @@ func (b *batch) writePackages(ctx context.Context, pick func(PackageKey) bool) e
 }
 
 // rejudge judges a package again and records the change of its
-// contribution to the aggregates and, when it changed, its new verdict.
-func (b *batch) rejudge(ctx context.Context, k PackageKey, agg map[DailyKey]*Tally, out *[]Verdict) error {
+// contribution to the aggregates; when its verdict changed, it returns
+// the change and true.
+func (b *batch) rejudge(ctx context.Context, k PackageKey, agg map[DailyKey]*Tally) (Verdict, bool, error) {
 	pkg, f, err := b.facts(ctx, k)
 	if err != nil {
-		return err
+		return Verdict{}, false, err
 	}
 	old := pkg.Counted
 	if old.Policy != "" {
@@ -1567,15 +1575,14 @@ func (b *batch) rejudge(ctx context.Context, k PackageKey, agg map[DailyKey]*Tal
 	}
 	now, err := b.judge(f)
 	if err != nil {
-		return err
+		return Verdict{}, false, err
 	}
 	addTally(agg, countedKey(k, &now), vtr.VerdictStatus(now.Outcome), now.Delivered, now.OnTime, +1)
 	if now == old {
-		return nil // nothing changed: no write at all
+		return Verdict{}, false, nil // nothing changed: no write at all
 	}
 	pkg.Counted = now
-	*out = append(*out, Verdict{Key: k, Old: old, Counted: now})
-	return nil
+	return Verdict{Key: k, Old: old, Counted: now}, true, nil
 }
 
 // addReasons counts, for a package with no valid tracking, each of its
@@ -1589,14 +1596,15 @@ func addReasons(agg map[ReasonKey]int, seller string, c *Counted, n int) {
 	}
 }
 
-// reasonDeltas are the changes the new verdicts make to the
-// defects-by-reason counts, in key order.
-func reasonDeltas(vs []Verdict) []ReasonDelta {
-	agg := map[ReasonKey]int{}
-	for i := range vs {
-		addReasons(agg, vs[i].Key.Seller, &vs[i].Old, -1)
-		addReasons(agg, vs[i].Key.Seller, &vs[i].Counted, +1)
-	}
+// reasonChange adds to agg the move of a changed verdict between the
+// defects-by-reason counts.
+func reasonChange(agg map[ReasonKey]int, v *Verdict) {
+	addReasons(agg, v.Key.Seller, &v.Old, -1)
+	addReasons(agg, v.Key.Seller, &v.Counted, +1)
+}
+
+// reasonDeltas are the changes agg sums up (reasonChange), in key order.
+func reasonDeltas(agg map[ReasonKey]int) []ReasonDelta {
 	out := make([]ReasonDelta, 0, len(agg))
 	for k, n := range agg {
 		if n != 0 {
