@@ -83,6 +83,13 @@ func (a *Acceptance) defect(r vtr.Reason, field, format string, args ...any) {
 	a.Reasons = append(a.Reasons, r)
 }
 
+// results are the tracking.Results AcceptCarrier checks numbers into. A
+// Result is 896 bytes of arrays and escapes through the formats' checks,
+// so one was allocated for every package judged; an Acceptance
+// keeps nothing of it (its strings are copies or carrier codes), so each
+// goes back for the next.
+var results = sync.Pool{New: func() any { return new(tracking.Result) }}
+
 // AcceptCarrier decides whether the carrier and tracking number of a
 // shipment (Carrier, CarrierName, TrackingNumber; OrderID for the
 // order-number rule) are accepted under policy p for a package shipped
@@ -112,13 +119,6 @@ func (a *Acceptance) defect(r vtr.Reason, field, format string, args ...any) {
 // "Listed" means on the policy's carrier list for the origin when it has
 // one, else on Amazon's integrated list for the origin
 // (tracking.Carrier.Origins, §5 and §9).
-// results are the tracking.Results AcceptCarrier checks numbers into. A
-// Result is 896 bytes of arrays and escapes through the formats' checks,
-// so one was allocated for every package judged; an Acceptance
-// keeps nothing of it (its strings are copies or carrier codes), so each
-// goes back for the next.
-var results = sync.Pool{New: func() any { return new(tracking.Result) }}
-
 func AcceptCarrier(p *vtr.Policy, origin string, s *vtr.Shipment) Acceptance {
 	if origin == "" {
 		origin = p.DefaultOrigin()
