@@ -29,31 +29,26 @@ func newDefect(v Verdict) bool {
 	return v.Counted.Outcome == string(vtr.VerdictInvalid) && v.Old.Outcome != string(vtr.VerdictInvalid)
 }
 
-// announceDefects queues a defect.created event for each package whose
-// verdict became invalid in this batch, of the verdicts vs (opt-in: only
-// when a subscription asks for it, so an import without one pays a
-// single query).
-func (b *batch) announceDefects(ctx context.Context, vs []Verdict) error {
-	var evs []vtr.OutboxEvent
-	wanted, asked := false, false
-	for _, v := range vs {
-		if !newDefect(v) {
-			continue
+// announceDefects queues a defect.created event for each package of
+// defects, the verdicts that became invalid in this batch (newDefect);
+// opt-in: only when a subscription asks for it, so an import without one
+// pays a single query.
+func (b *batch) announceDefects(ctx context.Context, defects []Verdict) error {
+	if len(defects) == 0 {
+		return nil
+	}
+	if !b.wantsRead { // else read with the batch's first reads
+		w, err := b.tx.Wants(ctx, vtr.EventDefectCreated)
+		if err != nil {
+			return err
 		}
-		if !asked {
-			asked = true
-			if !b.wantsRead { // else read with the batch's first reads
-				w, err := b.tx.Wants(ctx, vtr.EventDefectCreated)
-				if err != nil {
-					return err
-				}
-				b.wanted, b.wantsRead = w, true
-			}
-			wanted = b.wanted
-		}
-		if !wanted {
-			return nil
-		}
+		b.wanted, b.wantsRead = w, true
+	}
+	if !b.wanted {
+		return nil
+	}
+	evs := make([]vtr.OutboxEvent, 0, len(defects))
+	for _, v := range defects {
 		c := v.Counted
 		data, err := json.Marshal(DefectCreated{
 			SellerID: v.Key.Seller, OrderID: v.Key.Order, PackageID: v.Key.Package, Policy: c.Policy, Category: c.Category,
@@ -66,9 +61,6 @@ func (b *batch) announceDefects(ctx context.Context, vs []Verdict) error {
 		var id [12]byte
 		rand.Read(id[:])
 		evs = append(evs, vtr.OutboxEvent{ID: "evt_" + hex.EncodeToString(id[:]), Type: vtr.EventDefectCreated, SellerID: v.Key.Seller, Data: data})
-	}
-	if len(evs) == 0 {
-		return nil
 	}
 	return b.tx.Announce(ctx, evs)
 }
